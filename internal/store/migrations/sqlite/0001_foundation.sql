@@ -57,6 +57,7 @@ CREATE TABLE users (
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
+CREATE UNIQUE INDEX users_username_lower ON users (lower(username));
 CREATE INDEX users_team ON users (team_id);
 CREATE INDEX users_department ON users (department_id);
 

@@ -1,0 +1,173 @@
+// Package app wires Hotline together: it opens the store, applies
+// migrations, builds the domain services, and runs the HTTP (and, with the
+// telephony modules, SIP) servers until the context ends. cmd/hotline and the
+// end-to-end tests both start Hotline through it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/hotline-cc/hotline/internal/api"
+	"github.com/hotline-cc/hotline/internal/auth"
+	"github.com/hotline-cc/hotline/internal/config"
+	"github.com/hotline-cc/hotline/internal/org"
+	"github.com/hotline-cc/hotline/internal/server"
+	"github.com/hotline-cc/hotline/internal/store"
+	"github.com/hotline-cc/hotline/internal/web"
+)
+
+// Version is set at build time with -ldflags "-X .../internal/app.Version=…".
+var Version = "dev"
+
+// App is a running Hotline node's parts.
+type App struct {
+	Cfg      config.Config
+	Log      *slog.Logger
+	Out      io.Writer // where first-start credentials are printed
+	DB       *store.DB
+	Org      *org.Service
+	Auth     *auth.Service
+	API      *api.API
+	UI       *web.UI
+	Registry *prometheus.Registry
+
+	httpLn  net.Listener
+	closers []func() error
+}
+
+// Open builds the app: store, migrations, services, first admin.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer) (*App, error) {
+	a := &App{Cfg: cfg, Log: log, Out: out, Registry: prometheus.NewRegistry()}
+	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	a.DB = db
+	a.closers = append(a.closers, db.Close)
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("database migrated", "dialect", db.Dialect, "applied", applied)
+	}
+	a.Org = org.NewService(db)
+	a.Org.Log = log
+	if err := a.Org.SyncBuiltinRoles(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Auth = auth.New(db, a.Org, cfg.SessionTTL, cfg.LoginMaxFailures, cfg.LoginLockDuration)
+	a.Auth.Log = log
+	if err := a.firstStart(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.API = api.New(api.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version})
+	a.UI, err = web.New(web.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version, Log: log})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// firstStart creates the first administrator on an empty database and prints
+// its credentials once.
+func (a *App) firstStart(ctx context.Context) error {
+	pw, created, err := a.Org.EnsureAdmin(ctx, a.Cfg.AdminPassword)
+	if err != nil || !created {
+		return err
+	}
+	if a.Cfg.AdminPassword != "" {
+		fmt.Fprintf(a.Out, "Created administrator \"admin\" with the password from HOTLINE_ADMIN_PASSWORD.\n")
+	} else {
+		fmt.Fprintf(a.Out, "Created administrator \"admin\" with password: %s\n(shown once; change it after logging in)\n", pw)
+	}
+	return nil
+}
+
+// Handler is the root HTTP handler.
+func (a *App) Handler() http.Handler {
+	return server.Handler(server.Config{DB: a.DB, Auth: a.Auth, Registry: a.Registry, Log: a.Log,
+		Parts: []server.Registrar{a.API, a.UI}})
+}
+
+// Listen binds the HTTP address (so tests can pass port 0 and read Addr).
+func (a *App) Listen() error {
+	ln, err := net.Listen("tcp", a.Cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Cfg.HTTPAddr, err)
+	}
+	a.httpLn = ln
+	return nil
+}
+
+// HTTPAddr is the bound HTTP address.
+func (a *App) HTTPAddr() string { return a.httpLn.Addr().String() }
+
+// Serve runs until ctx ends, then shuts down gracefully.
+func (a *App) Serve(ctx context.Context) error {
+	if a.httpLn == nil {
+		if err := a.Listen(); err != nil {
+			return err
+		}
+	}
+	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(a.httpLn) }()
+	go a.housekeeping(ctx)
+	fmt.Fprintf(a.Out, "Hotline %s is running: http://%s/\n", Version, a.HTTPAddr())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// housekeeping runs periodic clean-up until ctx ends.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.Auth.PurgeExpired(ctx); err != nil {
+				a.Log.Warn("purge sessions", "err", err)
+			} else if n > 0 {
+				a.Log.Debug("purged expired sessions", "n", n)
+			}
+		}
+	}
+}
+
+// Close releases everything Open acquired, in reverse order.
+func (a *App) Close() error {
+	var errs []error
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		errs = append(errs, a.closers[i]())
+	}
+	return errors.Join(errs...)
+}
