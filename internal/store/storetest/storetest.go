@@ -47,6 +47,32 @@ func SQLite(t testing.TB) *store.DB {
 // named by HOTLINE_TEST_POSTGRES_URL; it is dropped when the test ends.
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// URLs returns, per dialect, the URL of a fresh empty database for tests
+// that start a whole server: SQLite always, PostgreSQL when configured.
+func URLs(t *testing.T) map[string]func(t *testing.T) string {
+	return map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return "sqlite://" + filepath.Join(t.TempDir(), "test.db") },
+		"postgres": func(t *testing.T) string { return PostgresURL(t) },
+	}
+}
+
+// PostgresURL creates an empty database for this test on the server named by
+// HOTLINE_TEST_POSTGRES_URL and returns its URL; it is dropped (with any
+// connections still open) when the test ends.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
 	base := testenv.Env(t, PostgresEnv, "a PostgreSQL server for the store tests, e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", base)
@@ -63,12 +89,7 @@ func Postgres(t testing.TB) *store.DB {
 		t.Fatal(err)
 	}
 	u.Path = "/" + name
-	db, err := store.Open(ctx, u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		db.Close()
 		drop, err := sql.Open("pgx", base)
 		if err != nil {
 			return
@@ -80,10 +101,7 @@ func Postgres(t testing.TB) *store.DB {
 			t.Logf("drop test database %s: %v", name, err)
 		}
 	})
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return u.String()
 }
 
 func randomHex(n int) string {

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test command: vet, every test (with the race detector), then each fuzz
+# target for a short while. Tests that need a tool or service (PostgreSQL,
+# NATS, sipp, baresip, chromium, espeak-ng) skip with a message naming it,
+# unless CI=true, where they fail instead.
+#   FUZZTIME=5s   how long each fuzz target runs (0 skips fuzzing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime=${FUZZTIME:-5s}
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test"
+go test -race -count=1 -timeout 20m ./...
+
+if [ "$fuzztime" != "0" ]; then
+  echo "== fuzz ($fuzztime each)"
+  # Every "func FuzzXxx(" in a _test.go file is a target of its package.
+  grep -rl --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]+\(' internal cmd 2>/dev/null | sort | while read -r f; do
+    pkg="./$(dirname "$f")"
+    grep -oE '^func Fuzz[A-Za-z0-9_]+' "$f" | sed 's/^func //' | while read -r target; do
+      echo "-- $pkg $target"
+      go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg"
+    done
+  done
+fi
+echo "== all tests passed"
