@@ -21,6 +21,7 @@ import (
 	"github.com/hotline-cc/hotline/internal/auth"
 	"github.com/hotline-cc/hotline/internal/config"
 	"github.com/hotline-cc/hotline/internal/org"
+	"github.com/hotline-cc/hotline/internal/pbx"
 	"github.com/hotline-cc/hotline/internal/server"
 	"github.com/hotline-cc/hotline/internal/store"
 	"github.com/hotline-cc/hotline/internal/web"
@@ -38,6 +39,7 @@ type App struct {
 	Org      *org.Service
 	Auth     *auth.Service
 	API      *api.API
+	PBX      *pbx.Service
 	UI       *web.UI
 	Registry *prometheus.Registry
 
@@ -75,7 +77,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		a.Close()
 		return nil, err
 	}
-	a.API = api.New(api.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version})
+	a.PBX = pbx.NewService(db)
+	a.PBX.Log = log
+	a.API = api.New(api.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version,
+		Modules: []api.Module{api.PBXRoutes{Svc: a.PBX}}})
 	a.UI, err = web.New(web.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version, Log: log})
 	if err != nil {
 		a.Close()
