@@ -27,14 +27,14 @@ type LoginResponse struct {
 
 // Me is the logged-in user with their permissions.
 type Me struct {
-	ID          int64     `json:"id"`
-	Username    string    `json:"username"`
-	DisplayName string    `json:"display_name"`
-	RoleID      int64     `json:"role_id"`
-	RoleName    string    `json:"role_name"`
-	DataScope   string    `json:"data_scope"`
-	Permissions []string  `json:"permissions"`
-	Locale      string    `json:"locale,omitempty"`
+	ID          int64    `json:"id"`
+	Username    string   `json:"username"`
+	DisplayName string   `json:"display_name"`
+	RoleID      int64    `json:"role_id"`
+	RoleName    string   `json:"role_name"`
+	DataScope   string   `json:"data_scope"`
+	Permissions []string `json:"permissions"`
+	Locale      string   `json:"locale,omitempty"`
 }
 
 // PasswordChange changes one's own password.

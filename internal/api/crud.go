@@ -13,12 +13,12 @@ import (
 // writing. It saves every module the same five handlers.
 type CRUD[T, In any] struct {
 	Path, Tag, Noun string // "/telephony/trunks", "telephony", "trunk"
-	View, Manage        org.Permission
-	List                func(ctx context.Context, a *org.Actor) ([]T, error)
-	Get                 func(ctx context.Context, a *org.Actor, id int64) (*T, error)
-	Create              func(ctx context.Context, a *org.Actor, in In) (*T, error)
-	Update              func(ctx context.Context, a *org.Actor, id int64, in In) (*T, error)
-	Delete              func(ctx context.Context, a *org.Actor, id int64) error
+	View, Manage    org.Permission
+	List            func(ctx context.Context, a *org.Actor) ([]T, error)
+	Get             func(ctx context.Context, a *org.Actor, id int64) (*T, error)
+	Create          func(ctx context.Context, a *org.Actor, in In) (*T, error)
+	Update          func(ctx context.Context, a *org.Actor, id int64, in In) (*T, error)
+	Delete          func(ctx context.Context, a *org.Actor, id int64) error
 }
 
 // Routes returns the collection's routes.

@@ -30,7 +30,9 @@ func agent(id int64) func(*Event) { return func(e *Event) { e.AgentID = id; e.Qu
 
 func TestDeriveAnsweredWithHoldAndTransfer(t *testing.T) {
 	evs := script("c1",
-		step{0, CallOffered, func(e *Event) { e.Data = Data{Direction: "inbound", From: "13800138000", To: "8000", Number: "8000", Trunk: "demo"} }},
+		step{0, CallOffered, func(e *Event) {
+			e.Data = Data{Direction: "inbound", From: "13800138000", To: "8000", Number: "8000", Trunk: "demo"}
+		}},
 		step{0.1, IVREntered, nil},
 		step{3, IVRKey, nil},
 		step{3.01, IVRLeft, func(e *Event) { e.Data.Path = []string{"welcome", "menu", "to-support"} }},

@@ -15,27 +15,27 @@ type Type string
 
 // Call event types. The list is the contract with report, live and qa.
 const (
-	CallOffered      Type = "call.offered"      // a call arrived (inbound) or was placed (outbound)
-	CallBlocked      Type = "call.blocked"      // refused before reaching the ACD: unknown number, queue full, ...
-	CallAnswered     Type = "call.answered"     // the caller was answered by Hotline (IVR) — media anchored
-	IVREntered       Type = "ivr.entered"       // an IVR flow started
-	IVRKey           Type = "ivr.key"           // a key press (exactly once per press)
-	IVRLeft          Type = "ivr.left"          // the flow ended, with its path and result
-	QueueEntered     Type = "queue.entered"     // placed in an ACD queue (queue, priority, skills)
-	QueueOffer       Type = "queue.offer"       // offered to an agent; ringing
+	CallOffered      Type = "call.offered"       // a call arrived (inbound) or was placed (outbound)
+	CallBlocked      Type = "call.blocked"       // refused before reaching the ACD: unknown number, queue full, ...
+	CallAnswered     Type = "call.answered"      // the caller was answered by Hotline (IVR) — media anchored
+	IVREntered       Type = "ivr.entered"        // an IVR flow started
+	IVRKey           Type = "ivr.key"            // a key press (exactly once per press)
+	IVRLeft          Type = "ivr.left"           // the flow ended, with its path and result
+	QueueEntered     Type = "queue.entered"      // placed in an ACD queue (queue, priority, skills)
+	QueueOffer       Type = "queue.offer"        // offered to an agent; ringing
 	QueueOfferFailed Type = "queue.offer_failed" // the agent did not answer / rejected / unreachable
-	AgentAnswered    Type = "agent.answered"    // an agent answered (by whom, after how long)
-	QueueAbandoned   Type = "queue.abandoned"   // the caller hung up while waiting
-	QueueOverflow    Type = "queue.overflow"    // moved elsewhere by a queue limit
+	AgentAnswered    Type = "agent.answered"     // an agent answered (by whom, after how long)
+	QueueAbandoned   Type = "queue.abandoned"    // the caller hung up while waiting
+	QueueOverflow    Type = "queue.overflow"     // moved elsewhere by a queue limit
 	CallHold         Type = "call.hold"
 	CallUnhold       Type = "call.unhold"
 	CallTransfer     Type = "call.transfer"   // blind or attended, to agent / queue / external
 	CallConference   Type = "call.conference" // a third party joined (三方通话)
 	ConferenceLeft   Type = "call.conference_left"
-	LegEnded         Type = "leg.ended"         // an agent's leg ended (the caller may go on, e.g. to the rating)
-	CallEnded        Type = "call.ended"        // the call is over; who hung up
-	AgentWrapUpEnd   Type = "agent.wrapup_end"  // after-call work of a leg finished
-	CallRated        Type = "call.rated"        // satisfaction rating entered
+	LegEnded         Type = "leg.ended"          // an agent's leg ended (the caller may go on, e.g. to the rating)
+	CallEnded        Type = "call.ended"         // the call is over; who hung up
+	AgentWrapUpEnd   Type = "agent.wrapup_end"   // after-call work of a leg finished
+	CallRated        Type = "call.rated"         // satisfaction rating entered
 	CallbackAsked    Type = "callback.requested" // the caller asked to be called back, keeping their place
 	CallbackMade     Type = "callback.made"
 	RecordingStarted Type = "recording.started"

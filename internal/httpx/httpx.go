@@ -235,4 +235,3 @@ func ClientIP(r *http.Request) string {
 	}
 	return strings.Trim(host, "[]")
 }
-

@@ -99,11 +99,11 @@ func TestDepartments(t *testing.T) {
 // org builds: dept A (team A1, A2) and dept B (team B1) with one agent each,
 // a supervisor of A, a leader of A1.
 type fixture struct {
-	s                       *org.Service
-	deptA, deptB            *org.Department
-	teamA1, teamA2, teamB1  *org.Team
+	s                        *org.Service
+	deptA, deptB             *org.Department
+	teamA1, teamA2, teamB1   *org.Team
 	agentA1, agentA2, agentB *org.User
-	leaderA1, supA          *org.User
+	leaderA1, supA           *org.User
 }
 
 func build(t *testing.T, db *store.DB) *fixture {

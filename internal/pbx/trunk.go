@@ -94,7 +94,9 @@ func (s *Service) Trunks(ctx context.Context) ([]Trunk, error) {
 }
 
 // Trunk returns one trunk.
-func (s *Service) Trunk(ctx context.Context, id int64) (*Trunk, error) { return s.getTrunk(ctx, s.DB, `id = $1`, id) }
+func (s *Service) Trunk(ctx context.Context, id int64) (*Trunk, error) {
+	return s.getTrunk(ctx, s.DB, `id = $1`, id)
+}
 
 // TrunkByName returns the trunk called name.
 func (s *Service) TrunkByName(ctx context.Context, name string) (*Trunk, error) {
