@@ -151,7 +151,7 @@ type WaitingCall struct {
 	Caller string `json:"caller,omitempty"`
 	// Priority 0–9, set by the IVR or by the dialled/calling number.
 	Priority int `json:"priority,omitempty"`
-	// Skills, when non-nil, replaces the queue's required skills.
+	// Skills, when non-nil (even empty), replaces the queue's required skills.
 	Skills []SkillReq `json:"skills,omitempty"`
 	// EnteredAt defaults to now; a future time is clamped to now.
 	EnteredAt time.Time `json:"entered_at"`

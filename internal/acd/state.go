@@ -34,6 +34,7 @@ type CallRecord struct {
 	Tried          map[int64]int64  `json:"tried,omitempty"` // agent → failed offer at ms
 	NextAnnounceMs int64            `json:"next_announce_ms,omitempty"`
 	MaxWaitMs      int64            `json:"max_wait_ms,omitempty"`
+	gen            uint64           // timer generation, bumped when timers are re-created
 }
 
 // State holds the engine's mutable routing state: agents' live records,

@@ -29,11 +29,10 @@ const (
 
 // Reasons the engine gives for the moves it makes itself.
 const (
-	ReasonNoAnswer        Reason = "no_answer"         // offer rang out (→ not_ready if configured)
-	ReasonOfferFailed     Reason = "offer_failed"      // busy, rejected or unreachable → back to ready
+	ReasonNoAnswer        Reason = "no_answer"          // offer rang out (→ not_ready if configured)
 	ReasonAnsweredElse    Reason = "answered_elsewhere" // ring-all loser released
-	ReasonCallerAbandoned Reason = "caller_abandoned"  // caller hung up while the agent rang
-	ReasonCallRemoved     Reason = "call_removed"      // owner removed the call while it rang
+	ReasonCallerAbandoned Reason = "caller_abandoned"   // caller hung up while the agent rang
+	ReasonCallRemoved     Reason = "call_removed"       // owner removed the call while it rang
 	ReasonWrapUpExpired   Reason = "wrap_up_expired"
 	ReasonWrapUpEnded     Reason = "wrap_up_ended" // agent ended wrap-up early
 	ReasonAgentRemoved    Reason = "agent_removed"

@@ -15,6 +15,9 @@ const (
 	MaxPriority   = 9
 	maxTextLen    = 128
 	maxReasonLen  = 64
+	// maxSec bounds every seconds setting (30 days) so that millisecond
+	// arithmetic cannot overflow.
+	maxSec = 30 * 24 * 3600
 )
 
 var strategies = map[Strategy]bool{LongestIdle: true, RoundRobin: true, FewestCalls: true, RingAll: true, SkillsBased: true}
@@ -60,10 +63,13 @@ func checkSkills(field string, reqs []SkillReq) error {
 	return nil
 }
 
-func nonNegative(fields map[string]int) error {
-	for f, v := range fields {
-		if v < 0 {
-			return apperr.Invalid(f, "must not be negative")
+// inRange checks counts and seconds settings, in a fixed order so the
+// error names the same field every time.
+func inRange(fields ...any) error {
+	for i := 0; i+1 < len(fields); i += 2 {
+		f, v := fields[i].(string), fields[i+1].(int)
+		if v < 0 || v > maxSec {
+			return apperr.Invalid(f, "must be 0–%d", maxSec)
 		}
 	}
 	return nil
@@ -86,12 +92,12 @@ func (q *Queue) Validate() error {
 	if err := q.validateWidening(); err != nil {
 		return err
 	}
-	if err := nonNegative(map[string]int{
-		"ring_timeout_sec": q.RingTimeoutSec, "wrap_up_sec": q.WrapUpSec,
-		"max_waiting": q.MaxWaiting, "max_wait_sec": q.MaxWaitSec,
-		"announce_interval_sec": q.AnnounceIntervalSec, "priority_boost_sec": q.PriorityBoostSec,
-		"service_level_sec": q.ServiceLevelSec, "short_abandon_sec": q.ShortAbandonSec,
-	}); err != nil {
+	if err := inRange(
+		"ring_timeout_sec", q.RingTimeoutSec, "wrap_up_sec", q.WrapUpSec,
+		"max_waiting", q.MaxWaiting, "max_wait_sec", q.MaxWaitSec,
+		"announce_interval_sec", q.AnnounceIntervalSec, "priority_boost_sec", q.PriorityBoostSec,
+		"service_level_sec", q.ServiceLevelSec, "short_abandon_sec", q.ShortAbandonSec,
+	); err != nil {
 		return err
 	}
 	if q.NoAnswer.Reason != "" {
@@ -106,8 +112,8 @@ func (q *Queue) validateWidening() error {
 	prev := 0
 	for i, w := range q.Widening {
 		f := fmt.Sprintf("widening[%d]", i)
-		if w.AfterSec <= 0 || w.AfterSec < prev {
-			return apperr.Invalid(f+".after_sec", "must be positive and not decrease")
+		if w.AfterSec <= 0 || w.AfterSec < prev || w.AfterSec > maxSec {
+			return apperr.Invalid(f+".after_sec", "must be 1–%d and not decrease", maxSec)
 		}
 		prev = w.AfterSec
 		if w.LowerBy < 0 || w.LowerBy > MaxSkillLevel {
@@ -170,8 +176,8 @@ func (a *Agent) Validate() error {
 			return apperr.Invalid(f+".queue_id", "must be positive and unique")
 		}
 		seen[m.QueueID] = true
-		if m.Penalty < 0 {
-			return apperr.Invalid(f+".penalty", "must not be negative")
+		if m.Penalty < 0 || m.Penalty > 1000 {
+			return apperr.Invalid(f+".penalty", "must be 0–1000")
 		}
 	}
 	return nil
