@@ -36,8 +36,8 @@ type Queue struct {
 	SurveyScale int  `json:"survey_scale,omitempty" yaml:"survey_scale,omitempty"`
 	// Members are the agents serving the queue; nil on save keeps them.
 	Members   []Member  `json:"members" yaml:"-"`
-	CreatedAt time.Time        `json:"created_at" yaml:"-"`
-	UpdatedAt time.Time        `json:"updated_at" yaml:"-"`
+	CreatedAt time.Time `json:"created_at" yaml:"-"`
+	UpdatedAt time.Time `json:"updated_at" yaml:"-"`
 }
 
 // Member is an agent serving a queue; lower penalties are offered first.
@@ -143,7 +143,9 @@ func members(ctx context.Context, q store.Querier, queueID int64) ([]Member, err
 }
 
 // Queue returns one queue.
-func (s *Service) Queue(ctx context.Context, id int64) (*Queue, error) { return s.getQueue(ctx, s.DB, `id = $1`, id) }
+func (s *Service) Queue(ctx context.Context, id int64) (*Queue, error) {
+	return s.getQueue(ctx, s.DB, `id = $1`, id)
+}
 
 // ByName returns the queue called name.
 func (s *Service) ByName(ctx context.Context, name string) (*Queue, error) {

@@ -62,8 +62,8 @@ type Service struct {
 	DB   *store.DB
 	Dir  string
 	Node string
-	Now func() time.Time
-	Log *slog.Logger
+	Now  func() time.Time
+	Log  *slog.Logger
 }
 
 // New returns a service for files under dir.
