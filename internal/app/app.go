@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,7 +21,10 @@ import (
 	"github.com/hotline-cc/hotline/internal/api"
 	"github.com/hotline-cc/hotline/internal/auth"
 	"github.com/hotline-cc/hotline/internal/config"
+	"github.com/hotline-cc/hotline/internal/ivr"
 	"github.com/hotline-cc/hotline/internal/org"
+	"github.com/hotline-cc/hotline/internal/queues"
+	"github.com/hotline-cc/hotline/internal/recording"
 	"github.com/hotline-cc/hotline/internal/pbx"
 	"github.com/hotline-cc/hotline/internal/server"
 	"github.com/hotline-cc/hotline/internal/store"
@@ -40,6 +44,10 @@ type App struct {
 	Auth     *auth.Service
 	API      *api.API
 	PBX      *pbx.Service
+	Flows    *ivr.FlowStore
+	Prompts  *ivr.PromptStore
+	Queues   *queues.Service
+	Recs     *recording.Service
 	UI       *web.UI
 	Registry *prometheus.Registry
 
@@ -79,14 +87,38 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	}
 	a.PBX = pbx.NewService(db)
 	a.PBX.Log = log
+	a.Flows, a.Prompts = ivr.NewFlowStore(db), ivr.NewPromptStore(db)
+	a.Queues = queues.New(db)
+	a.Recs = recording.New(db, filepath.Join(cfg.DataDir, "recordings"))
+	a.PBX.Check = a.checkRoute
 	a.API = api.New(api.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version,
-		Modules: []api.Module{api.PBXRoutes{Svc: a.PBX}}})
+		Modules: []api.Module{
+			api.PBXRoutes{Svc: a.PBX},
+			api.QueueRoutes{Svc: a.Queues},
+			api.IVRRoutes{DB: db, Flows: a.Flows, Prompts: a.Prompts, DataDir: cfg.DataDir},
+			api.CallRoutes{DB: db, Recordings: a.Recs},
+		}})
 	a.UI, err = web.New(web.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version, Log: log})
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// checkRoute tells the PBX whether a number's IVR flow or queue exists.
+func (a *App) checkRoute(ctx context.Context, kind pbx.RouteKind, target string) error {
+	var err error
+	switch kind {
+	case pbx.RouteIVR:
+		_, err = a.Flows.GetByName(ctx, target)
+	case pbx.RouteQueue:
+		_, err = a.Queues.ByName(ctx, target)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %q does not exist", kind, target)
+	}
+	return nil
 }
 
 // firstStart creates the first administrator on an empty database and prints
