@@ -1,11 +1,5 @@
 package ivr
 
-import (
-	"context"
-
-	"github.com/hotline-cc/hotline/internal/apperr"
-)
-
 // DemoNumber is the number the server routes to the demo flow on first start.
 const DemoNumber = "8000"
 
@@ -14,7 +8,9 @@ const DemoFlowName = "main"
 
 func intp(i int) *int { return &i }
 
-// DemoFlow returns the flow created on the server's first start: an hours
+// DemoFlow returns the demo's main flow — the same flow examples/demo.yaml
+// provisions on the server's first start (a test in internal/provision keeps
+// the two equal) — an hours
 // check, a welcome, and a menu in Mandarin and English — 1 for the "sales"
 // queue, 2 for "support"; after two retries on silence or a wrong key the
 // caller goes to "support".
@@ -52,17 +48,4 @@ func DemoFlow() *Flow {
 				Prompt: Prompts{zh("现在是非工作时间，请在工作时间再拨。"), en("We are closed now. Please call again during business hours.")}},
 		},
 	}
-}
-
-// SeedDemo stores DemoFlow unless a flow with its name exists. It reports
-// whether it created the flow.
-func SeedDemo(ctx context.Context, flows *FlowStore) (bool, error) {
-	if _, err := flows.GetByName(ctx, DemoFlowName); apperr.KindOf(err) != apperr.KindNotFound {
-		return false, err
-	}
-	_, err := flows.Create(ctx, DemoFlow(), "system")
-	if apperr.As(err) != nil && apperr.As(err).Code == "duplicate" {
-		return false, nil // another node seeded it first
-	}
-	return err == nil, err
 }

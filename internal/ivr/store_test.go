@@ -248,15 +248,3 @@ func TestPromptStore(t *testing.T) {
 	})
 }
 
-func TestSeedDemo(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		fs := NewFlowStore(db)
-		if created, err := SeedDemo(ctx, fs); err != nil || !created {
-			t.Fatalf("first seed: %v %v", created, err)
-		}
-		if created, err := SeedDemo(ctx, fs); err != nil || created {
-			t.Fatalf("second seed: %v %v", created, err)
-		}
-	})
-}

@@ -41,12 +41,12 @@ type Number struct {
 
 // NumberInput creates or changes a number.
 type NumberInput struct {
-	Number      string    `json:"number"`
-	Description string    `json:"description,omitempty"`
-	RouteKind   RouteKind `json:"route_kind"`
-	RouteTarget string    `json:"route_target"`
-	Priority    int       `json:"priority,omitempty"`
-	Enabled     *bool     `json:"enabled,omitempty"`
+	Number      string    `json:"number" yaml:"number"`
+	Description string    `json:"description,omitempty" yaml:"description,omitempty"`
+	RouteKind   RouteKind `json:"route_kind" yaml:"route_kind"`
+	RouteTarget string    `json:"route_target" yaml:"route_target"`
+	Priority    int       `json:"priority,omitempty" yaml:"priority,omitempty"`
+	Enabled     *bool     `json:"enabled,omitempty" yaml:"enabled,omitempty"`
 }
 
 const numberCols = `id, number, description, route_kind, route_target, priority, enabled, created_at, updated_at`

@@ -44,16 +44,16 @@ func (t *Trunk) Password() string { return t.password }
 // TrunkInput creates or changes a trunk. An empty Password on update keeps
 // the current one.
 type TrunkInput struct {
-	Name           string   `json:"name"`
-	Host           string   `json:"host,omitempty"`
-	Transport      string   `json:"transport,omitempty"`
-	TrustedSources []string `json:"trusted_sources,omitempty"`
-	Register       bool     `json:"register,omitempty"`
-	Username       string   `json:"username,omitempty"`
-	Password       string   `json:"password,omitempty"`
-	CallerID       string   `json:"caller_id,omitempty"`
-	DialPrefix     string   `json:"dial_prefix,omitempty"`
-	Enabled        *bool    `json:"enabled,omitempty"`
+	Name           string   `json:"name" yaml:"name"`
+	Host           string   `json:"host,omitempty" yaml:"host,omitempty"`
+	Transport      string   `json:"transport,omitempty" yaml:"transport,omitempty"`
+	TrustedSources []string `json:"trusted_sources,omitempty" yaml:"trusted_sources,omitempty"`
+	Register       bool     `json:"register,omitempty" yaml:"register,omitempty"`
+	Username       string   `json:"username,omitempty" yaml:"username,omitempty"`
+	Password       string   `json:"password,omitempty" yaml:"password,omitempty"`
+	CallerID       string   `json:"caller_id,omitempty" yaml:"caller_id,omitempty"`
+	DialPrefix     string   `json:"dial_prefix,omitempty" yaml:"dial_prefix,omitempty"`
+	Enabled        *bool    `json:"enabled,omitempty" yaml:"enabled,omitempty"`
 }
 
 const trunkCols = `id, name, host, transport, trusted_sources, register, username, password, caller_id, dial_prefix, enabled, created_at, updated_at`

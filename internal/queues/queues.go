@@ -23,7 +23,7 @@ import (
 // Queue is a queue's stored configuration: the routing settings the engine
 // uses plus what the call layer does while callers wait.
 type Queue struct {
-	acd.Queue
+	acd.Queue    `yaml:",inline"`
 	DepartmentID int64 `json:"department_id,omitempty" yaml:"department_id,omitempty"`
 	// MusicOnHold names an uploaded prompt played while waiting; empty =
 	// the built-in music.
