@@ -247,4 +247,3 @@ func TestPromptStore(t *testing.T) {
 		wantErr(t, ps.Delete(ctx, welcome.ID), apperr.KindNotFound, "not_found")
 	})
 }
-

@@ -30,15 +30,15 @@ import (
 
 // Document is a provisioning file.
 type Document struct {
-	Departments []Department        `yaml:"departments"`
-	Teams       []Team              `yaml:"teams"`
-	Extensions  []Extension         `yaml:"extensions"`
-	Users       []User              `yaml:"users"`
-	Trunks      []Trunk             `yaml:"trunks"`
-	Queues      []Queue             `yaml:"queues"`
-	Numbers     []pbx.NumberInput   `yaml:"numbers"`
-	Prompts     []ivr.PromptInput   `yaml:"prompts"`
-	Flows       []*ivr.Flow         `yaml:"flows"`
+	Departments []Department      `yaml:"departments"`
+	Teams       []Team            `yaml:"teams"`
+	Extensions  []Extension       `yaml:"extensions"`
+	Users       []User            `yaml:"users"`
+	Trunks      []Trunk           `yaml:"trunks"`
+	Queues      []Queue           `yaml:"queues"`
+	Numbers     []pbx.NumberInput `yaml:"numbers"`
+	Prompts     []ivr.PromptInput `yaml:"prompts"`
+	Flows       []*ivr.Flow       `yaml:"flows"`
 	ivrDoc      *ivr.Document
 }
 
