@@ -13,6 +13,7 @@ import (
 	"github.com/hotline-cc/hotline/internal/config"
 	"github.com/hotline-cc/hotline/internal/org"
 	"github.com/hotline-cc/hotline/internal/password"
+	"github.com/hotline-cc/hotline/internal/provision"
 )
 
 func loadConfig(name string, args []string, getenv func(string) string, extra func(fs interface {
@@ -75,6 +76,42 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	fmt.Fprintf(stdout, "database %s is at schema version %d\n", a.DB.Dialect, v)
 	return nil
+}
+
+func provisionCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var file string
+	c, err := loadConfig("provision", args, getenv, func(fs interface {
+		StringVar(*string, string, string, string)
+	}) {
+		fs.StringVar(&file, "f", "", "YAML file to apply")
+	})
+	if err != nil {
+		return err
+	}
+	if file == "" {
+		return fmt.Errorf("provision: -f FILE is required")
+	}
+	doc, err := provision.ReadFile(file, getenv)
+	if err != nil {
+		return err
+	}
+	c.Demo = false
+	a, err := app.Open(ctx, c, newLogger(c, stderr), io.Discard)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	rep, err := a.Provision(ctx, doc)
+	if rep != nil {
+		fmt.Fprintf(stdout, "created %d, updated %d, unchanged %d\n", len(rep.Created), len(rep.Updated), len(rep.Unchanged))
+		for _, e := range rep.Created {
+			fmt.Fprintln(stdout, "  created  ", e)
+		}
+		for _, e := range rep.Updated {
+			fmt.Fprintln(stdout, "  updated  ", e)
+		}
+	}
+	return err
 }
 
 func version(w io.Writer) error {

@@ -3,6 +3,7 @@
 //	hotline serve                 run the server (the default)
 //	hotline migrate               apply database migrations and exit
 //	hotline user list|create|reset-password
+//	hotline provision -f FILE     apply a YAML call-center description
 //	hotline version
 package main
 
@@ -42,6 +43,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, args, getenv, stdout, stderr)
 	case "user":
 		return userCmd(ctx, args, getenv, stdout, stderr)
+	case "provision":
+		return provisionCmd(ctx, args, getenv, stdout, stderr)
 	case "version":
 		return version(stdout)
 	case "help", "-h", "--help":
@@ -61,6 +64,8 @@ Commands:
   user list        list users
   user create      create a user: -username -name -role (admin|supervisor|team_leader|qa|agent) -password -extension
   user reset-password -username NAME [-password PW]
+  provision -f FILE  apply a YAML description (users, extensions, trunks, queues,
+                   IVR flows, numbers); idempotent. Example: examples/demo.yaml
   version          print the version
 
 Every command takes the configuration flags; run "hotline serve -h" to list

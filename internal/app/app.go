@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -19,7 +20,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/hotline-cc/hotline/internal/api"
+	"github.com/hotline-cc/hotline/examples"
 	"github.com/hotline-cc/hotline/internal/auth"
+	"github.com/hotline-cc/hotline/internal/bus"
+	"github.com/hotline-cc/hotline/internal/password"
+	"github.com/hotline-cc/hotline/internal/provision"
 	"github.com/hotline-cc/hotline/internal/config"
 	"github.com/hotline-cc/hotline/internal/ivr"
 	"github.com/hotline-cc/hotline/internal/org"
@@ -48,6 +53,8 @@ type App struct {
 	Prompts  *ivr.PromptStore
 	Queues   *queues.Service
 	Recs     *recording.Service
+	Bus      bus.Bus
+	Node     string
 	UI       *web.UI
 	Registry *prometheus.Registry
 
@@ -73,8 +80,16 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	if len(applied) > 0 {
 		log.Info("database migrated", "dialect", db.Dialect, "applied", applied)
 	}
+	a.Node, _ = os.Hostname()
+	a.Bus, err = bus.Open(ctx, cfg.NATSURL, bus.Options{Node: a.Node, Logger: log})
+	if err != nil {
+		a.Close()
+		return nil, fmt.Errorf("event bus: %w", err)
+	}
+	a.closers = append(a.closers, a.Bus.Close)
 	a.Org = org.NewService(db)
 	a.Org.Log = log
+	a.Org.Notify = a.notify
 	if err := a.Org.SyncBuiltinRoles(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -87,10 +102,17 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	}
 	a.PBX = pbx.NewService(db)
 	a.PBX.Log = log
+	a.PBX.Notify = a.notify
 	a.Flows, a.Prompts = ivr.NewFlowStore(db), ivr.NewPromptStore(db)
 	a.Queues = queues.New(db)
 	a.Recs = recording.New(db, filepath.Join(cfg.DataDir, "recordings"))
+	a.Recs.Node = a.Node
+	a.Recs.Log = log
 	a.PBX.Check = a.checkRoute
+	if err := a.demo(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.API = api.New(api.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version,
 		Modules: []api.Module{
 			api.PBXRoutes{Svc: a.PBX},
@@ -104,6 +126,63 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		return nil, err
 	}
 	return a, nil
+}
+
+// notify publishes a domain event on the bus; a failure is logged, never
+// fails the change that caused it (which is already committed).
+func (a *App) notify(ctx context.Context, subject, typ string, payload any) {
+	ev, err := bus.NewEvent(subject, typ, payload)
+	if err == nil {
+		err = a.Bus.Publish(ctx, ev)
+	}
+	if err != nil {
+		a.Log.Warn("event not published", "subject", subject, "type", typ, "err", err)
+	}
+}
+
+// Provision applies a provisioning document through the domain services.
+func (a *App) Provision(ctx context.Context, doc *provision.Document) (*provision.Report, error) {
+	return provision.Apply(ctx, provision.Deps{DB: a.DB, Org: a.Org, PBX: a.PBX, Queues: a.Queues, DataDir: a.Cfg.DataDir},
+		doc, org.System())
+}
+
+// demo provisions examples/demo.yaml on a database without any telephone
+// configuration, when the demo is enabled, and prints the agents' password.
+func (a *App) demo(ctx context.Context) error {
+	if !a.Cfg.Demo {
+		return nil
+	}
+	exts, err := a.PBX.Extensions(ctx)
+	if err != nil || len(exts) > 0 {
+		return err
+	}
+	nums, err := a.PBX.Numbers(ctx)
+	if err != nil || len(nums) > 0 {
+		return err
+	}
+	pw := a.Cfg.DemoPassword
+	if pw == "" {
+		pw = password.Random(12)
+	}
+	doc, err := provision.Parse("examples/demo.yaml", examples.Demo, func(k string) string {
+		if k == "HOTLINE_DEMO_PASSWORD" {
+			return pw
+		}
+		return os.Getenv(k)
+	})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if _, err := a.Provision(ctx, doc); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	shown := "from HOTLINE_DEMO_PASSWORD"
+	if a.Cfg.DemoPassword == "" {
+		shown = pw + " (shown once)"
+	}
+	fmt.Fprintf(a.Out, "Demo call center provisioned: agents 1001–1005 (SIP and web logins agent1001…agent1005), "+
+		"IVR on 8000, queues sales 8001 and support 8002.\nDemo password: %s\n", shown)
+	return nil
 }
 
 // checkRoute tells the PBX whether a number's IVR flow or queue exists.

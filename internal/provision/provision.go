@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -102,7 +103,7 @@ func Parse(file string, data []byte, getenv func(string) string) (*Document, err
 	data = envRE.ReplaceAllFunc(data, func(m []byte) []byte {
 		name := string(m[2 : len(m)-1])
 		v := getenv(name)
-		if v == "" {
+		if v == "" && !slices.Contains(missing, name) {
 			missing = append(missing, name)
 		}
 		return []byte(yamlQuoteInner(v))
