@@ -82,6 +82,9 @@ func New(d Deps) *API {
 	return a
 }
 
+// Add appends a module's routes; call it before Register.
+func (a *API) Add(m Module) { a.routes = append(a.routes, m.Routes()...) }
+
 // Routes returns the route table.
 func (a *API) Routes() []Route { return a.routes }
 
