@@ -19,7 +19,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/hotline-cc/hotline/internal/acd"
 	"github.com/hotline-cc/hotline/internal/api"
+	"github.com/hotline-cc/hotline/internal/call"
+	"github.com/hotline-cc/hotline/internal/calllog"
+	"github.com/hotline-cc/hotline/internal/sip"
+	"github.com/hotline-cc/hotline/internal/tts"
 	"github.com/hotline-cc/hotline/examples"
 	"github.com/hotline-cc/hotline/internal/auth"
 	"github.com/hotline-cc/hotline/internal/bus"
@@ -55,6 +60,11 @@ type App struct {
 	Recs     *recording.Service
 	Bus      bus.Bus
 	Node     string
+	CallLog  *calllog.Log
+	TTS      *tts.Engine
+	SIP      *sip.Server
+	ACD      *acd.Engine
+	Calls    *call.Manager
 	UI       *web.UI
 	Registry *prometheus.Registry
 
@@ -110,6 +120,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	a.Recs.Log = log
 	a.PBX.Check = a.checkRoute
 	if err := a.demo(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.openTelephony(ctx); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -243,10 +257,26 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
-	errc := make(chan error, 1)
+	errc := make(chan error, 3)
 	go func() { errc <- srv.Serve(a.httpLn) }()
+	sipCtx, stopSIP := context.WithCancel(context.Background())
+	defer stopSIP()
+	callsCtx, stopCalls := context.WithCancel(context.Background())
+	callsDone := make(chan struct{})
+	go func() {
+		if err := a.SIP.Run(sipCtx); err != nil {
+			errc <- fmt.Errorf("SIP: %w", err)
+		}
+	}()
+	go func() { defer close(callsDone); a.Calls.Run(callsCtx) }()
+	defer func() {
+		// Calls end first (BYE to every party), then SIP stops.
+		stopCalls()
+		<-callsDone
+		stopSIP()
+	}()
 	go a.housekeeping(ctx)
-	fmt.Fprintf(a.Out, "Hotline %s is running: http://%s/\n", Version, a.HTTPAddr())
+	fmt.Fprintf(a.Out, "Hotline %s is running: http://%s/ — SIP on %s (UDP and TCP)\n", Version, a.HTTPAddr(), a.SIP.Addr("udp"))
 	select {
 	case err := <-errc:
 		return err

@@ -69,8 +69,8 @@ func (s *Server) dialTarget(r DialRequest) (target gosip.Uri, dest, tp, toUser s
 	if r.Contact != nil {
 		raw = r.Contact.URI
 		toUser = r.Contact.User
-		if dest == "" && r.Contact.Source.IsValid() {
-			dest = r.Contact.Source.String()
+		if dest == "" {
+			dest = r.Contact.Destination()
 		}
 		if tp == "" {
 			tp = r.Contact.Transport

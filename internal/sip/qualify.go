@@ -87,8 +87,8 @@ func (s *Server) ping(ctx context.Context, c Contact) bool {
 	defer cancel()
 	req := gosip.NewRequest(gosip.OPTIONS, target)
 	req.SetTransport(tp)
-	if c.Source.IsValid() {
-		req.SetDestination(c.Source.String())
+	if dest := c.Destination(); dest != "" {
+		req.SetDestination(dest)
 	}
 	if tp == "UDP" {
 		req.Laddr = s.udpLaddr

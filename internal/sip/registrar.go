@@ -196,12 +196,15 @@ func (s *Server) newBinding(req *gosip.Request, user string, b binding) Contact 
 	}
 }
 
+// behindNAT reports whether the phone's advertised address is not the one
+// its request came from. Only the IP counts: a client that registers from
+// one socket and takes calls on another (sipp's REGISTER and UAS processes,
+// some softphones) advertises its own IP with a different port, and calls
+// must go to the advertised port; a phone behind NAT advertises a private
+// IP that differs from the observed one.
 func behindNAT(b binding, src netip.AddrPort) bool {
-	port := b.port
-	if port == 0 {
-		port = 5060
-	}
-	return b.host != src.Addr().String() || port != int(src.Port())
+	ip, err := netip.ParseAddr(strings.Trim(b.host, "[]"))
+	return err != nil || ip.Unmap() != src.Addr().Unmap()
 }
 
 func (s *Server) emitBindings(user string, reg, ref, unreg []Contact, why string) {

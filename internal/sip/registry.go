@@ -31,6 +31,16 @@ type Contact struct {
 	NAT bool
 }
 
+// Destination is where requests to the contact are sent: the observed
+// address for phones behind NAT and for connection transports (the
+// phone's own TCP/TLS connection), else the advertised Contact ("").
+func (c Contact) Destination() string {
+	if !c.Source.IsValid() || (!c.NAT && upperTransport(c.Transport) == "UDP") {
+		return ""
+	}
+	return c.Source.String()
+}
+
 // Registry stores bindings. The in-memory one serves a single node; a shared
 // implementation (database, NATS KV) lets several nodes see every phone.
 // Implementations must be safe for concurrent use.

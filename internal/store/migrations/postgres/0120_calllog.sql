@@ -83,3 +83,22 @@ CREATE TABLE cdr_legs (
 );
 CREATE INDEX cdr_legs_call ON cdr_legs (call_id);
 CREATE INDEX cdr_legs_agent ON cdr_legs (agent_id, offered_at);
+
+-- Satisfaction ratings (满意度评价); "very unsatisfied" ones are flagged
+-- for a supervisor's review and a call-back.
+CREATE TABLE call_ratings (
+    call_id TEXT PRIMARY KEY,
+    at BIGINT NOT NULL,
+    score INTEGER NOT NULL,
+    scale INTEGER NOT NULL,
+    queue TEXT NOT NULL DEFAULT '',
+    agent_id BIGINT,
+    team_id BIGINT,
+    department_id BIGINT,
+    flagged BOOLEAN NOT NULL DEFAULT FALSE,
+    reviewed_by BIGINT,
+    reviewed_at BIGINT NOT NULL DEFAULT 0,
+    review_note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX call_ratings_flagged ON call_ratings (flagged, reviewed_at);
+CREATE INDEX call_ratings_agent ON call_ratings (agent_id, at);

@@ -1,0 +1,136 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"path/filepath"
+	"time"
+
+	"github.com/hotline-cc/hotline/internal/acd"
+	"github.com/hotline-cc/hotline/internal/call"
+	"github.com/hotline-cc/hotline/internal/calllog"
+	"github.com/hotline-cc/hotline/internal/media"
+	"github.com/hotline-cc/hotline/internal/pbx"
+	"github.com/hotline-cc/hotline/internal/sip"
+	"github.com/hotline-cc/hotline/internal/tts"
+)
+
+// accounts gives the registrar the extensions' digest HA1 values.
+type accounts struct{ pbx *pbx.Service }
+
+func (a accounts) SIPAccount(ctx context.Context, user string) (sip.Account, error) {
+	acct, err := a.pbx.Account(ctx, user)
+	if errors.Is(err, pbx.ErrNoAccount) {
+		return sip.Account{}, sip.ErrUnknownAccount
+	}
+	if err != nil {
+		return sip.Account{}, err
+	}
+	return sip.Account{Username: acct.Number, HA1MD5: acct.HA1MD5, HA1SHA256: acct.HA1SHA256, Enabled: acct.Enabled}, nil
+}
+
+// trunks tells the SIP layer which sources are trusted carriers.
+type trunks struct{ pbx *pbx.Service }
+
+func (t trunks) MatchTrunk(src netip.AddrPort, transport string) (sip.Trunk, bool) {
+	tr, err := t.pbx.MatchSource(context.Background(), src.Addr())
+	if err != nil || tr == nil {
+		return sip.Trunk{}, false
+	}
+	return sip.Trunk{Name: tr.Name}, true
+}
+
+// openTelephony builds the SIP server, media, speech, ACD and call manager.
+func (a *App) openTelephony(ctx context.Context) error {
+	cfg := a.Cfg
+	a.CallLog = calllog.New(a.DB, func(ctx context.Context, subject, typ string, at time.Time, payload any) {
+		a.notify(ctx, subject, typ, payload)
+	}, a.Log)
+	a.closers = append(a.closers, a.CallLog.Close)
+	var err error
+	a.TTS, err = tts.New(tts.Config{Dir: filepath.Join(cfg.DataDir, "tts"), Espeak: cfg.TTSCommand, Logger: a.Log})
+	if err != nil {
+		return fmt.Errorf("speech: %w", err)
+	}
+	if err := a.TTS.Available(ctx); err != nil {
+		a.Log.Warn("spoken prompts are off: "+err.Error()+"; upload WAV prompts instead", "err", err)
+	}
+	ports, err := media.NewPortPool(cfg.RTPPortMin, cfg.RTPPortMax)
+	if err != nil {
+		return err
+	}
+	a.SIP, err = sip.New(sip.Config{Addr: cfg.SIPAddr, TLSAddr: cfg.SIPTLSAddr, TLSCertFile: cfg.SIPTLSCert, TLSKeyFile: cfg.SIPTLSKey,
+		Realm: pbx.Realm, PublicHost: cfg.SIPPublicHost, UserAgent: "Hotline " + Version,
+		AuthMaxFailures: cfg.SIPAuthMaxFailures, AuthFailureWindow: cfg.SIPAuthWindow, AuthBanDuration: cfg.SIPAuthBan,
+		// Clients that answer only the first challenge get MD5 alone: old
+		// libre (baresip 1.x) and sipp, the load-testing tool.
+		DigestLegacyUserAgents: []string{"baresip v0.", "baresip v1.", "sipp"}},
+		sip.Deps{Accounts: accounts{a.PBX}, Trunks: trunks{a.PBX}, Logger: a.Log, Observer: sip.ObserverFunc(a.sipEvent)})
+	if err != nil {
+		return fmt.Errorf("SIP: %w", err)
+	}
+	a.closers = append(a.closers, a.SIP.Close)
+	mediaIP, bindIP, err := a.mediaAddrs()
+	if err != nil {
+		return err
+	}
+	var mgr *call.Manager
+	a.ACD = acd.New(acd.SystemClock{}, acd.SinkFunc(func(e acd.AgentEvent) { mgr.AgentEvents().AgentEvent(e) }),
+		acd.Options{Logger: a.Log, DirectWrapUpSec: 3})
+	a.Queues.Engine = a.ACD
+	if err := a.Queues.LoadAll(ctx); err != nil {
+		return fmt.Errorf("ACD: %w", err)
+	}
+	audio := call.NewAudio(a.TTS, a.Prompts, cfg.DataDir, a.Log)
+	mgr = call.New(call.Deps{SIP: a.SIP, DB: a.DB, PBX: a.PBX, Flows: a.Flows, Audio: audio, ACD: a.ACD, Queues: a.Queues,
+		Log: a.CallLog, Recordings: a.Recs, Org: a.Org, Ports: ports, MediaIP: mediaIP, BindIP: bindIP,
+		RTPTimeout: cfg.RTPTimeout, AutoReady: true, Logger: a.Log})
+	a.Calls = mgr
+	if n, err := a.Recs.RepairUnfinished(ctx, repairWAV); err != nil {
+		a.Log.Warn("recording repair", "err", err)
+	} else if n > 0 {
+		a.Log.Info("recordings left by a crash repaired", "n", n)
+	}
+	return nil
+}
+
+// sipEvent forwards SIP events to the call manager (agents follow their
+// phones) once it exists.
+func (a *App) sipEvent(e sip.Event) {
+	if a.Calls != nil {
+		a.Calls.SIPObserver().SIPEvent(e)
+	}
+}
+
+// mediaAddrs decides the address in our SDP and the one RTP binds to.
+func (a *App) mediaAddrs() (netip.Addr, netip.Addr, error) {
+	host, _, err := net.SplitHostPort(a.Cfg.SIPAddr)
+	if err != nil {
+		return netip.Addr{}, netip.Addr{}, err
+	}
+	bind, err := netip.ParseAddr(host)
+	if err != nil {
+		bind = netip.IPv4Unspecified()
+	}
+	adv := a.SIP.Host()
+	if ip, err := netip.ParseAddr(adv); err == nil {
+		return ip, bind, nil
+	}
+	ips, err := net.LookupIP(adv)
+	if err != nil || len(ips) == 0 {
+		return netip.Addr{}, netip.Addr{}, fmt.Errorf("media address: cannot resolve %q", adv)
+	}
+	ip, _ := netip.AddrFromSlice(ips[0])
+	return ip.Unmap(), bind, nil
+}
+
+func repairWAV(path string) (time.Duration, int64, error) {
+	frames, err := media.RepairWAV(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	return time.Duration(frames) * time.Second / 8000, 44 + frames*4, nil
+}
