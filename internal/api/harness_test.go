@@ -38,8 +38,7 @@ func eachDialect(t *testing.T, fn func(t *testing.T, e *env)) {
 
 func start(t *testing.T, dbURL string) *env {
 	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
+	cfg := config.ForTest(t.TempDir())
 	cfg.DatabaseURL = dbURL
 	cfg.AdminPassword = adminPassword
 	cfg.Demo = false

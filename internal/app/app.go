@@ -123,6 +123,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		a.Close()
 		return nil, err
 	}
+
 	if err := a.openTelephony(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -133,6 +134,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 			api.QueueRoutes{Svc: a.Queues},
 			api.IVRRoutes{DB: db, Flows: a.Flows, Prompts: a.Prompts, DataDir: cfg.DataDir},
 			api.CallRoutes{DB: db, Recordings: a.Recs},
+			api.LiveRoutes{DB: db, Org: a.Org, ACD: a.ACD, Calls: a.Calls},
 		}})
 	a.UI, err = web.New(web.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version, Log: log})
 	if err != nil {

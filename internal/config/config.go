@@ -73,6 +73,19 @@ func Default() Config {
 	}
 }
 
+// ForTest is the configuration tests start a node with: everything on
+// loopback with ephemeral ports (never 5060 or 8080), data in dir, no demo,
+// and its own slice of RTP ports.
+func ForTest(dir string) Config {
+	c := Default()
+	c.DataDir = dir
+	c.HTTPAddr = "127.0.0.1:0"
+	c.SIPAddr = "127.0.0.1:0"
+	c.Demo = false
+	c.RTPPortMin, c.RTPPortMax = 40000, 49999
+	return c
+}
+
 // Load builds the configuration from defaults, then the environment (getenv),
 // then the flags in args. It returns flag.ErrHelp when -h was given.
 func Load(args []string, getenv func(string) string) (Config, error) {

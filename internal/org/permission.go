@@ -169,13 +169,13 @@ var BuiltinRoles = []BuiltinRole{
 			"customers:*", "pool:*", "campaigns:*", "reports:*", "qa:view", "kb:*", "wfm:*")},
 	{RoleTeamLeader, "Team leader 组长", "Leads a team: its agents, customers and figures.", ScopeTeam,
 		perms("users:view", "departments:view", "teams:view", "queues:view", "agents:*",
-			"calls:view,monitor", "recordings:view", "customers:view,create,update,export,allocate",
+			"calls:view,control,monitor", "recordings:view", "customers:view,create,update,export,allocate",
 			"pool:claim,release,distribute", "campaigns:view,dial", "reports:view,export", "qa:view", "kb:view", "wfm:view")},
 	{RoleQA, "QA inspector 质检员", "Listens to calls and scores them.", ScopeAll,
 		perms("users:view", "departments:view", "teams:view", "calls:view", "recordings:view",
 			"qa:*", "reports:view", "kb:view")},
 	{RoleAgent, "Agent 坐席", "Takes calls; sees own customers, calls and figures.", ScopeOwn,
-		perms("users:view", "calls:view", "recordings:view", "customers:view,create,update",
+		perms("users:view", "calls:view,control", "recordings:view", "customers:view,create,update",
 			"pool:claim,release", "campaigns:dial", "reports:view", "kb:view")},
 }
 

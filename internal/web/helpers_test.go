@@ -32,8 +32,7 @@ type env struct {
 // Serve (where modules are added).
 func start(t *testing.T, before ...func(a *app.App)) *env {
 	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
+	cfg := config.ForTest(t.TempDir())
 	cfg.HTTPAddr = "127.0.0.1:0"
 	cfg.AdminPassword = adminPW
 	cfg.Demo = false
