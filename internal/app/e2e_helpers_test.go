@@ -3,15 +3,19 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -184,3 +188,117 @@ func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 var _ = fmt.Sprint
 
 func recordingFilter(callID string) recording.Filter { return recording.Filter{CallID: callID} }
+
+// variant writes a copy of a scenario with some text replaced (sipp cannot
+// take keywords in attributes such as timeouts).
+func variant(t *testing.T, dir, src, dst string, oldnew ...string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for i := 0; i+1 < len(oldnew); i += 2 {
+		if !strings.Contains(s, oldnew[i]) {
+			t.Fatalf("%s has no %q", src, oldnew[i])
+		}
+		s = strings.ReplaceAll(s, oldnew[i], oldnew[i+1])
+	}
+	if err := os.WriteFile(filepath.Join(dir, dst), []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// rtpSink is the test's own RTP socket for a caller: it counts packets.
+type rtpSink struct {
+	conn    *net.UDPConn
+	packets atomic.Int64
+}
+
+func newRTPSink(t *testing.T) *rtpSink {
+	t.Helper()
+	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &rtpSink{conn: c}
+	t.Cleanup(func() { c.Close() })
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			n, _, err := c.ReadFromUDP(buf)
+			if err != nil {
+				return
+			}
+			if n >= 12 {
+				s.packets.Add(1)
+			}
+		}
+	}()
+	return s
+}
+
+func (s *rtpSink) port() string { return strconv.Itoa(s.conn.LocalAddr().(*net.UDPAddr).Port) }
+
+// api calls the node's HTTP API as a user, with an API token.
+type apiClient struct {
+	t     *testing.T
+	base  string
+	token string
+}
+
+func (n *running) as(username string) *apiClient {
+	n.t.Helper()
+	ctx := context.Background()
+	cred, err := n.app.Org.CredentialFor(ctx, username)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	a, err := n.app.Org.LoadActor(ctx, cred.UserID)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	secret, _, err := n.app.Auth.CreateToken(ctx, a, "e2e", time.Time{})
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	return &apiClient{t: n.t, base: "http://" + n.app.HTTPAddr() + "/api/v1", token: secret}
+}
+
+func (c *apiClient) do(method, path string, body any, out any) int {
+	c.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, c.base+path, rd)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if out != nil && res.StatusCode < 300 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			c.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
+		}
+	}
+	if res.StatusCode >= 300 {
+		c.t.Logf("%s %s → %d %s", method, path, res.StatusCode, raw)
+	}
+	return res.StatusCode
+}
+
+// must calls and fails the test unless the status is want.
+func (c *apiClient) must(want int, method, path string, body any, out any) {
+	c.t.Helper()
+	if got := c.do(method, path, body, out); got != want {
+		c.t.Fatalf("%s %s: status %d, want %d", method, path, got, want)
+	}
+}
