@@ -376,8 +376,8 @@ func (c *Call) ringExtension(ext string, callerAnswer []byte, kind string) {
 		return
 	}
 	c.mu.Lock()
-	if c.state != StateTalking && c.state != StateHeld {
-		c.state = StateRinging
+	if len(c.agents) == 0 && len(c.externals) == 0 {
+		c.state = StateRinging // nobody talks to the caller meanwhile
 	}
 	c.mu.Unlock()
 	if callerAnswer == nil && kind == "" {

@@ -151,6 +151,9 @@ func Derive(events []Event) (CDR, []Leg) {
 				l.holdStart = time.Time{}
 			}
 		case CallTransfer:
+			if e.Data.Kind == "consult" {
+				break // asking a colleague first is not yet a transfer
+			}
 			c.Transfers++
 			if l := open[e.AgentID]; l != nil {
 				l.TransferredTo = e.Data.Target
