@@ -161,12 +161,17 @@ func tail(s string, n int) string {
 }
 
 // agentPhone registers extension ext as a sipp phone that answers one call
-// and hangs up after talk.
+// and hangs up after talk, or with talk 0 stays until Hotline hangs up.
 func (n *running) agentPhone(dir, ext string, talk time.Duration) *sipp {
 	n.t.Helper()
 	port := freePort(n.t)
-	uas := n.startSipp(dir, "agent_answer.xml", "-p", strconv.Itoa(port), "-mp", strconv.Itoa(freePort(n.t)),
-		"-rtp_echo", "-aa", "-d", strconv.Itoa(int(talk.Milliseconds())), "-m", "1")
+	args := []string{"-p", strconv.Itoa(port), "-mp", strconv.Itoa(freePort(n.t)), "-rtp_echo", "-aa", "-m", "1"}
+	scenario := "agent_answer_wait.xml"
+	if talk > 0 {
+		scenario = "agent_answer.xml"
+		args = append(args, "-d", strconv.Itoa(int(talk.Milliseconds())))
+	}
+	uas := n.startSipp(dir, scenario, args...)
 	reg := n.startSipp(dir, "agent_register.xml", "-s", ext, "-au", ext, "-ap", demoPassword,
 		"-key", "uasport", strconv.Itoa(port), "-m", "1", "-p", strconv.Itoa(freePort(n.t)))
 	reg.wait(n.t, 15*time.Second)

@@ -350,6 +350,6 @@ func (m *Manager) callback(ctx context.Context, o acd.Offer) {
 	c.origID = o.CallID
 	c.caller = &endpoint{}
 	c.emit(calllog.CallOffered, calllog.Event{Leg: "agent:" + info.Extension, AgentID: info.UserID,
-		Data: calllog.Data{Direction: "outbound", Kind: "callback", From: info.Extension, To: o.CallbackNumber, Target: o.CallID}})
+		Data: calllog.Data{Direction: "callback", From: info.Extension, To: o.CallbackNumber, Target: o.CallID}})
 	c.agentThenCustomer(*info, o.CallbackNumber, o.ID)
 }

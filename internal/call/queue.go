@@ -88,6 +88,7 @@ func (c *Call) queueKeys(keys chan rune) {
 			continue
 		}
 		c.emit(calllog.CallbackAsked, calllog.Event{Leg: "caller", Queue: c.queueName(), Data: calllog.Data{Target: c.From}})
+		c.leaveForCallback()
 		c.sayThenEnd("callback_requested", c.lang(), callbackText(c.lang()))
 		return
 	}
@@ -110,6 +111,14 @@ func callbackText(lang string) string {
 		return "Thank you. We will call you back as soon as an agent is free. Goodbye."
 	}
 	return "好的，坐席空闲时我们会尽快给您回电，再见。"
+}
+
+// leaveForCallback: the caller keeps their place as a callback the ACD
+// holds, so hanging up now is neither an abandon nor a reason to remove
+// the call from the ACD.
+func (c *Call) leaveForCallback() {
+	c.keySink(nil)
+	c.setState(StateIVR)
 }
 
 // announce tells a waiting caller their place and estimated wait, then
@@ -159,6 +168,7 @@ func (c *Call) overflow(ctx context.Context, a acd.Action) {
 		// The ACD keeps the call's place as a callback.
 		c.emit(calllog.QueueOverflow, calllog.Event{Queue: q.Name, Data: calllog.Data{Kind: "callback", WaitMS: a.Waited.Milliseconds()}})
 		c.emit(calllog.CallbackAsked, calllog.Event{Leg: "caller", Queue: q.Name, Data: calllog.Data{Target: c.From}})
+		c.leaveForCallback()
 		c.sayThenEnd("callback_overflow", c.lang(), callbackText(c.lang()))
 		return
 	}

@@ -16,6 +16,7 @@ const (
 	OutcomeOverflow  Outcome = "overflow"  // a queue limit sent it to voicemail / hang-up message
 	OutcomeIVR       Outcome = "ivr"       // ended in self-service, never queued
 	OutcomeFailed    Outcome = "failed"    // outbound not answered, or other failure
+	OutcomeCallback  Outcome = "callback"  // the caller left a callback request instead of waiting
 )
 
 // CDR is the one-row summary of a call.
@@ -217,7 +218,12 @@ func Derive(events []Event) (CDR, []Leg) {
 		switch {
 		case !c.AnsweredAt.IsZero():
 			c.Outcome = OutcomeAnswered
-		case c.Direction == "outbound":
+		case c.CallbackRequested:
+			c.Outcome = OutcomeCallback
+			if !c.EndedAt.IsZero() && !c.QueuedAt.IsZero() {
+				c.WaitMS = ms(c.EndedAt.Sub(c.QueuedAt))
+			}
+		case c.Direction == "outbound" || c.Direction == "callback":
 			c.Outcome = OutcomeFailed
 		case c.Queue != "":
 			c.Outcome = OutcomeAbandoned
