@@ -37,6 +37,7 @@ import (
 	"github.com/hotline-cc/hotline/internal/server"
 	"github.com/hotline-cc/hotline/internal/sip"
 	"github.com/hotline-cc/hotline/internal/store"
+	"github.com/hotline-cc/hotline/internal/telui"
 	"github.com/hotline-cc/hotline/internal/tts"
 	"github.com/hotline-cc/hotline/internal/web"
 )
@@ -138,6 +139,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		}})
 	a.UI, err = web.New(web.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version, Log: log})
 	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.UI.AddModule(telui.New(telui.Deps{UI: a.UI, DB: a.DB, Org: a.Org, PBX: a.PBX, Queues: a.Queues, Flows: a.Flows,
+		Prompts: a.Prompts, Recordings: a.Recs, DataDir: cfg.DataDir, TTS: a.TTS, Log: log})); err != nil {
 		a.Close()
 		return nil, err
 	}

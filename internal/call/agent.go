@@ -103,6 +103,10 @@ func (c *Call) ringAgent(agentID, offerID int64, answer []byte, kind string) {
 		return
 	}
 	ep.leg = out
+	l.out.Store(out)
+	if ctx.Err() != nil {
+		out.Cancel() // cancelled while the INVITE was being sent
+	}
 	if err := out.Wait(ctx); err != nil {
 		c.legFailed(l, failReason(err), err)
 		return
@@ -192,10 +196,10 @@ func (c *Call) cancelOffer(l *agentLeg, reason string) {
 	c.mu.Lock()
 	delete(c.ringing, l.agent.UserID)
 	c.mu.Unlock()
-	if out, ok := l.ep.leg.(*sip.OutboundLeg); ok {
+	l.cancel()
+	if out := l.out.Load(); out != nil {
 		out.Cancel()
 	}
-	l.cancel()
 	c.emitAgent(calllog.QueueOfferFailed, l.agent, calllog.Data{Reason: reason, RingMS: time.Since(l.offeredAt).Milliseconds()})
 	c.m.unbindAgent(l.agent.UserID, c)
 }

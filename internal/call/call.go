@@ -3,12 +3,14 @@ package call
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hotline-cc/hotline/internal/calllog"
 	"github.com/hotline-cc/hotline/internal/media"
 	"github.com/hotline-cc/hotline/internal/org"
 	"github.com/hotline-cc/hotline/internal/queues"
+	"github.com/hotline-cc/hotline/internal/sip"
 )
 
 // State is where a call is in its life.
@@ -33,6 +35,7 @@ type agentLeg struct {
 	answered  time.Time
 	cancel    context.CancelFunc // stops the ringing
 	consult   bool               // an attended transfer's consultation, not yet joined
+	out       atomic.Pointer[sip.OutboundLeg]
 }
 
 // Call is one live call through Hotline.

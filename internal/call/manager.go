@@ -70,7 +70,9 @@ type Manager struct {
 
 	kick   chan struct{}
 	agentq chan acd.AgentEvent
+	// ctx is every call's parent; it ends when Run's context does.
 	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // New returns a manager; Run starts it.
@@ -81,8 +83,9 @@ func New(d Deps) *Manager {
 	if d.RTPTimeout == 0 {
 		d.RTPTimeout = time.Minute
 	}
+	ctx, cancel := context.WithCancel(context.Background())
 	return &Manager{Deps: d, sdp: media.NewLocalSDP(d.MediaIP), calls: map[string]*Call{}, byAgent: map[int64]*Call{},
-		kick: make(chan struct{}, 1), agentq: make(chan acd.AgentEvent, 4096)}
+		kick: make(chan struct{}, 1), agentq: make(chan acd.AgentEvent, 4096), ctx: ctx, cancel: cancel}
 }
 
 // AgentEvents is the ACD's event sink: it hands each state change to a
@@ -116,9 +119,6 @@ func (m *Manager) SIPObserver() sip.Observer {
 // phoneChanged re-reads an extension's contacts and updates its agent.
 func (m *Manager) phoneChanged(ext string) {
 	ctx := m.ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	ag, err := m.Org.AgentByExtension(ctx, ext)
 	if err != nil {
 		return // an extension without a user: a plain phone
@@ -160,7 +160,6 @@ func (m *Manager) Kick() {
 // routing loop and writes agent events. It returns when ctx is done and
 // every call has been hung up.
 func (m *Manager) Run(ctx context.Context) error {
-	m.ctx = ctx
 	m.SIP.OnInvite(func(lctx context.Context, leg *sip.InboundLeg) { m.inbound(ctx, leg) })
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -168,6 +167,7 @@ func (m *Manager) Run(ctx context.Context) error {
 	go func() { defer wg.Done(); m.writeAgentEvents(ctx) }()
 	<-ctx.Done()
 	m.hangupAll()
+	m.cancel()
 	wg.Wait()
 	return nil
 }

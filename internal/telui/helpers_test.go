@@ -140,13 +140,7 @@ func start(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	a.Org.Hasher = password.Fast
-	e := &env{t: t, app: a, data: dir}
-	// Wired as the lead wires it in app.go, with the real speech engine.
-	mod := telui.New(telui.Deps{UI: a.UI, DB: a.DB, Org: a.Org, PBX: a.PBX, Queues: a.Queues, Flows: a.Flows,
-		Prompts: a.Prompts, Recordings: a.Recs, DataDir: dir, TTS: a.TTS, Log: quietLog()})
-	if err := a.UI.AddModule(mod); err != nil {
-		t.Fatal(err)
-	}
+	e := &env{t: t, app: a, data: dir} // app.Open wires the module, with the real speech engine
 	e.srv = httptest.NewServer(a.Handler())
 	t.Cleanup(func() {
 		e.srv.Close()
