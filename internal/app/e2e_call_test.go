@@ -68,6 +68,11 @@ func TestInboundCallThroughIVRQueueAgentAndSurvey(t *testing.T) {
 	if key != "2" {
 		t.Errorf("IVR keys %q, want exactly one 2", key)
 	}
+	// The key press led to the menu's next step; its prompt latency was
+	// measured (the figure itself is a benchmark's business).
+	if count, _ := keyToPrompt(t, n); count == 0 {
+		t.Errorf("no key-to-prompt latency observed")
+	}
 	// The recording exists, is stereo and lasts about the talk time.
 	recs, _, err := n.app.Recs.List(ctx, org.Scope{Kind: org.ScopeAll}, recordingFilter(c.CallID))
 	if err != nil || len(recs) != 1 {
@@ -93,4 +98,27 @@ func sameTypes(a, b []calllog.Type) bool {
 		}
 	}
 	return true
+}
+
+// keyToPrompt reads the IVR latency histogram: how many observations, and
+// how many within 50 ms (the target's p99).
+func keyToPrompt(t *testing.T, n *running) (count, within50ms uint64) {
+	t.Helper()
+	mfs, err := n.app.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "hotline_ivr_key_to_prompt_seconds" {
+			continue
+		}
+		h := mf.GetMetric()[0].GetHistogram()
+		for _, b := range h.GetBucket() {
+			if b.GetUpperBound() == 0.05 {
+				within50ms = b.GetCumulativeCount()
+			}
+		}
+		return h.GetSampleCount(), within50ms
+	}
+	return 0, 0
 }

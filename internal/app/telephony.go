@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/hotline-cc/hotline/internal/acd"
 	"github.com/hotline-cc/hotline/internal/call"
 	"github.com/hotline-cc/hotline/internal/calllog"
@@ -89,6 +91,25 @@ func (a *App) openTelephony(ctx context.Context) error {
 		Log: a.CallLog, Recordings: a.Recs, Org: a.Org, Ports: ports, MediaIP: mediaIP, BindIP: bindIP,
 		RTPTimeout: cfg.RTPTimeout, AutoReady: true, Logger: a.Log})
 	a.Calls = mgr
+	mgr.Metrics.Register(a.Registry)
+	a.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "hotline_queue_waiting",
+		Help: "Callers waiting in all queues of this node."}, func() float64 {
+		n := 0
+		for _, q := range a.ACD.Snapshot().Queues {
+			n += q.Waiting
+		}
+		return float64(n)
+	}))
+	for name, f := range map[string]func(sip.Stats) float64{
+		"requests":       func(s sip.Stats) float64 { return float64(s.Requests) },
+		"malformed":      func(s sip.Stats) float64 { return float64(s.Malformed + s.Unparsable) },
+		"auth_failures":  func(s sip.Stats) float64 { return float64(s.AuthFailures) },
+		"sources_banned": func(s sip.Stats) float64 { return float64(s.Bans) },
+		"handler_panics": func(s sip.Stats) float64 { return float64(s.Panics) },
+	} {
+		a.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "hotline_sip_" + name + "_total",
+			Help: "SIP " + name + " (internal/sip Stats)."}, func() float64 { return f(a.SIP.Stats()) }))
+	}
 	if n, err := a.Recs.RepairUnfinished(ctx, repairWAV); err != nil {
 		a.Log.Warn("recording repair", "err", err)
 	} else if n > 0 {

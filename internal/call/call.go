@@ -70,6 +70,7 @@ type Call struct {
 	soundID    string
 	rec        *recorder
 	surveyed   bool
+	lastKey    time.Time      // when the caller's last key press was recognised
 	origID     string         // a callback's original call
 	holdBridge *media.Bridge  // the caller's own bridge while on hold
 	lastAgent  *org.AgentInfo // the last agent who talked to the caller (for the rating)
@@ -87,6 +88,7 @@ func (m *Manager) newCall(direction, from, fromName, to string) *Call {
 		agents: map[int64]*agentLeg{}, ringing: map[int64]*agentLeg{}, externals: map[string]*endpoint{}, monitors: map[int64]*monitor{}, done: make(chan struct{})}
 	c.bridge = media.NewBridge(ctx, m.Logger)
 	m.add(c)
+	m.Metrics.Calls.WithLabelValues(direction).Inc()
 	return c
 }
 
@@ -158,6 +160,7 @@ func (c *Call) watchCaller() {
 			// Sent under the lock so that end cannot close the channel
 			// between the check and the send.
 			c.mu.Lock()
+			c.lastKey = d.At
 			if c.keys != nil {
 				select {
 				case c.keys <- rune(d.Digit):
@@ -198,6 +201,18 @@ func (c *Call) play(pcm []int16, loop bool) *media.Player {
 }
 
 func (c *Call) playLocked(pcm []int16, loop bool) *media.Player {
+	// A sound started within a second of a key press is that key's answer
+	// (the menu's next prompt, or the queue's music): measure the latency.
+	var key time.Time
+	if len(pcm) > 0 && !c.lastKey.IsZero() && time.Since(c.lastKey) < time.Second {
+		key, c.lastKey = c.lastKey, time.Time{}
+	}
+	return c.playTimed(pcm, loop, key)
+}
+
+// playTimed is playLocked that, given the time of the key press the
+// prompt answers, measures the IVR's key-to-prompt latency.
+func (c *Call) playTimed(pcm []int16, loop bool, key time.Time) *media.Player {
 	if c.sound != nil {
 		c.sound.Stop()
 		c.bridge.Remove(c.soundID)
@@ -208,9 +223,13 @@ func (c *Call) playLocked(pcm []int16, loop bool) *media.Player {
 	}
 	p := media.NewPlayer(pcm, loop)
 	c.soundID = "sound-" + newID()
+	var src media.Source = p
+	if !key.IsZero() {
+		src = &timedSource{Player: p, since: key, obs: c.m.Metrics.KeyToPrompt}
+	}
 	// The sound is whispered to the caller only: agents and the recording
 	// (which taps the caller's own audio) do not hear it.
-	if err := c.bridge.Add(c.soundID, media.Participant{Source: p, Mode: media.ModeWhisper, To: []string{"caller"}}); err != nil {
+	if err := c.bridge.Add(c.soundID, media.Participant{Source: src, Mode: media.ModeWhisper, To: []string{"caller"}}); err != nil {
 		return nil
 	}
 	c.sound = p

@@ -73,6 +73,8 @@ type Manager struct {
 	// ctx is every call's parent; it ends when Run's context does.
 	ctx    context.Context
 	cancel context.CancelFunc
+
+	Metrics *Metrics
 }
 
 // New returns a manager; Run starts it.
@@ -84,8 +86,10 @@ func New(d Deps) *Manager {
 		d.RTPTimeout = time.Minute
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Manager{Deps: d, sdp: media.NewLocalSDP(d.MediaIP), calls: map[string]*Call{}, byAgent: map[int64]*Call{},
+	m := &Manager{Deps: d, sdp: media.NewLocalSDP(d.MediaIP), calls: map[string]*Call{}, byAgent: map[int64]*Call{},
 		kick: make(chan struct{}, 1), agentq: make(chan acd.AgentEvent, 4096), ctx: ctx, cancel: cancel}
+	m.Metrics = newMetrics(m)
+	return m
 }
 
 // AgentEvents is the ACD's event sink: it hands each state change to a
