@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -51,6 +53,10 @@ func TestInboundCallThroughIVRQueueAgentAndSurvey(t *testing.T) {
 		t.Errorf("talk time %d ms, want about 3000", c.TalkMS)
 	}
 	evs, _ := calllog.Events(ctx, n.app.DB, c.CallID)
+	if path := os.Getenv("HOTLINE_DUMP_EVENTS"); path != "" { // docs/call-events.md's worked example
+		b, _ := json.MarshalIndent(map[string]any{"events": evs, "cdr": c}, "", "  ")
+		os.WriteFile(path, b, 0o644)
+	}
 	var types []calllog.Type
 	key := ""
 	for _, e := range evs {

@@ -324,6 +324,7 @@ func (c *Call) agentHungUp(l *agentLeg) {
 	c.agentLegEnded(l, "agent")
 	if others == 0 {
 		c.resumeCaller()
+		c.stopRecording() // the conversation is over; the survey is not recorded
 	}
 	switch {
 	case others > 0:
