@@ -27,6 +27,8 @@ import (
 	"github.com/hotline-cc/hotline/internal/call"
 	"github.com/hotline-cc/hotline/internal/calllog"
 	"github.com/hotline-cc/hotline/internal/config"
+	"github.com/hotline-cc/hotline/internal/crm"
+	"github.com/hotline-cc/hotline/internal/crmui"
 	"github.com/hotline-cc/hotline/internal/ivr"
 	"github.com/hotline-cc/hotline/internal/org"
 	"github.com/hotline-cc/hotline/internal/password"
@@ -66,6 +68,7 @@ type App struct {
 	SIP      *sip.Server
 	ACD      *acd.Engine
 	Calls    *call.Manager
+	CRM      *crm.Service
 	UI       *web.UI
 	Registry *prometheus.Registry
 
@@ -129,6 +132,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		a.Close()
 		return nil, err
 	}
+	a.CRM = crm.New(db, crm.Options{DataDir: cfg.DataDir, Node: a.Node, Log: log})
+	a.closers = append(a.closers, a.CRM.Close)
+	if err := a.CRM.Start(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.CallLog.OnCDR = a.customerContacted
 	a.API = api.New(api.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version,
 		Modules: []api.Module{
 			api.PBXRoutes{Svc: a.PBX},
@@ -136,6 +146,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 			api.IVRRoutes{DB: db, Flows: a.Flows, Prompts: a.Prompts, DataDir: cfg.DataDir},
 			api.CallRoutes{DB: db, Recordings: a.Recs},
 			api.LiveRoutes{DB: db, Org: a.Org, ACD: a.ACD, Calls: a.Calls},
+			api.CRMRoutes{Svc: a.CRM},
 		}})
 	a.UI, err = web.New(web.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version, Log: log})
 	if err != nil {
@@ -147,7 +158,26 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		a.Close()
 		return nil, err
 	}
+	if err := a.UI.AddModule(crmui.New(a.UI, a.CRM)); err != nil {
+		a.Close()
+		return nil, err
+	}
 	return a, nil
+}
+
+// customerContacted keeps customers' "last contact" up to date from the
+// calls that reached a person (runs on the call log's writer goroutine).
+func (a *App) customerContacted(c calllog.CDR, _ []calllog.Leg) {
+	if c.Outcome != calllog.OutcomeAnswered {
+		return
+	}
+	number := c.Caller
+	if c.Direction != "inbound" {
+		number = c.Callee
+	}
+	if _, err := a.CRM.RecordCallContact(context.Background(), number, c.EndedAt); err != nil {
+		a.Log.Warn("customer contact not recorded", "call", c.CallID, "err", err)
+	}
 }
 
 // notify publishes a domain event on the bus; a failure is logged, never
@@ -284,6 +314,7 @@ func (a *App) Serve(ctx context.Context) error {
 		stopSIP()
 	}()
 	go a.housekeeping(ctx)
+	go a.CRM.RunRecycleEvery(ctx, time.Hour)
 	fmt.Fprintf(a.Out, "Hotline %s is running: http://%s/ — SIP on %s (UDP and TCP)\n", Version, a.HTTPAddr(), a.SIP.Addr("udp"))
 	select {
 	case err := <-errc:

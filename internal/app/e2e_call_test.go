@@ -67,7 +67,7 @@ func TestInboundCallThroughIVRQueueAgentAndSurvey(t *testing.T) {
 	}
 	want := []calllog.Type{calllog.CallOffered, calllog.CallAnswered, calllog.IVREntered, calllog.IVRKey, calllog.IVRLeft,
 		calllog.QueueEntered, calllog.QueueOffer, calllog.AgentAnswered, calllog.RecordingStarted, calllog.LegEnded,
-		calllog.CallRated, calllog.RecordingStopped, calllog.CallEnded}
+		calllog.RecordingStopped, calllog.CallRated, calllog.CallEnded}
 	if !sameTypes(types, want) {
 		t.Errorf("events\n got %v\nwant %v", types, want)
 	}
