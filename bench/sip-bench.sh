@@ -45,7 +45,7 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$hp/readyz" >/dev/null && b
 
 # Register the agents, all pointing at one answering sipp.
 uas=$(freeport)
-sipp 127.0.0.1:"$sp" -sf "$out/bench_agent_uas.xml" -p "$uas" -i 127.0.0.1 -mp "$(freeport)" -nostdin -bg >/dev/null || true  # sipp -bg exits 99
+sipp 127.0.0.1:"$sp" -sf test/sipp/agent_answer_many.xml -p "$uas" -i 127.0.0.1 -mp "$(freeport)" -nostdin -bg >/dev/null || true  # sipp -bg exits 99
 # sipp's [authentication] cannot take injected fields, so one short sipp
 # per agent, ten at a time.
 pids=()

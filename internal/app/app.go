@@ -29,6 +29,7 @@ import (
 	"github.com/hotline-cc/hotline/internal/config"
 	"github.com/hotline-cc/hotline/internal/crm"
 	"github.com/hotline-cc/hotline/internal/crmui"
+	"github.com/hotline-cc/hotline/internal/dialer"
 	"github.com/hotline-cc/hotline/internal/ivr"
 	"github.com/hotline-cc/hotline/internal/org"
 	"github.com/hotline-cc/hotline/internal/password"
@@ -69,6 +70,7 @@ type App struct {
 	ACD      *acd.Engine
 	Calls    *call.Manager
 	CRM      *crm.Service
+	Dialer   *dialer.Service
 	UI       *web.UI
 	Registry *prometheus.Registry
 
@@ -139,6 +141,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		return nil, err
 	}
 	a.CallLog.OnCDR = a.customerContacted
+	a.Dialer = dialer.New(db, a.Calls, queueAgents{a}, a.CRM, log)
 	a.API = api.New(api.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version,
 		Modules: []api.Module{
 			api.PBXRoutes{Svc: a.PBX},
@@ -147,6 +150,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 			api.CallRoutes{DB: db, Recordings: a.Recs},
 			api.LiveRoutes{DB: db, Org: a.Org, ACD: a.ACD, Calls: a.Calls},
 			api.CRMRoutes{Svc: a.CRM},
+			api.DialerRoutes{Svc: a.Dialer},
 		}})
 	a.UI, err = web.New(web.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version, Log: log})
 	if err != nil {
@@ -163,6 +167,28 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		return nil, err
 	}
 	return a, nil
+}
+
+// queueAgents counts the free agents of a queue for the dialer.
+type queueAgents struct{ a *App }
+
+func (q queueAgents) Capacity(ctx context.Context, name string) (dialer.Load, error) {
+	qu, err := q.a.Queues.ByName(ctx, name)
+	if err != nil {
+		return dialer.Load{}, err
+	}
+	st, err := q.a.ACD.QueueStatus(qu.ID)
+	if err != nil {
+		return dialer.Load{}, err
+	}
+	l := dialer.Load{Free: st.Available, Waiting: st.Waiting}
+	now := time.Now().UnixMilli()
+	for _, m := range qu.Members {
+		if as, err := q.a.ACD.AgentStatus(m.UserID); err == nil && as.State == acd.OnCall {
+			l.Talking = append(l.Talking, time.Duration(now-as.SinceMs)*time.Millisecond)
+		}
+	}
+	return l, nil
 }
 
 // customerContacted keeps customers' "last contact" up to date from the
@@ -315,6 +341,7 @@ func (a *App) Serve(ctx context.Context) error {
 	}()
 	go a.housekeeping(ctx)
 	go a.CRM.RunRecycleEvery(ctx, time.Hour)
+	go a.Dialer.Run(callsCtx)
 	fmt.Fprintf(a.Out, "Hotline %s is running: http://%s/ — SIP on %s (UDP and TCP)\n", Version, a.HTTPAddr(), a.SIP.Addr("udp"))
 	select {
 	case err := <-errc:

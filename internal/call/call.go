@@ -70,7 +70,8 @@ type Call struct {
 	soundID    string
 	rec        *recorder
 	surveyed   bool
-	lastKey    time.Time      // when the caller's last key press was recognised
+	lastKey    time.Time // when the caller's last key press was recognised
+	campaign   *campaignState
 	origID     string         // a callback's original call
 	holdBridge *media.Bridge  // the caller's own bridge while on hold
 	lastAgent  *org.AgentInfo // the last agent who talked to the caller (for the rating)
@@ -283,6 +284,7 @@ func (c *Call) end(by, cause string) {
 		}
 		c.mu.Unlock()
 		c.emit(calllog.CallEnded, calllog.Event{Leg: "caller", Data: calllog.Data{By: by, Cause: cause}})
+		c.campaignDone()
 		c.cancel()
 		close(c.done)
 		c.m.remove(c)

@@ -21,25 +21,27 @@ type PartyInfo struct {
 
 // Info is a live call as the desktop and wallboard show it.
 type Info struct {
-	ID          string      `json:"id"`
-	State       State       `json:"state"`
-	Direction   string      `json:"direction"`
-	From        string      `json:"from"`
-	FromName    string      `json:"from_name,omitempty"`
-	To          string      `json:"to"`
-	Queue       string      `json:"queue,omitempty"`
-	StartedAt   time.Time   `json:"started_at"`
-	QueuedAt    time.Time   `json:"queued_at,omitempty"`
-	Agents      []PartyInfo `json:"agents"`
-	Ringing     []PartyInfo `json:"ringing"`
-	Monitors    []PartyInfo `json:"monitors"`
-	Externals   []string    `json:"externals,omitempty"`
-	HeldBy      int64       `json:"held_by,omitempty"`
-	Recording   bool        `json:"recording"`
-	PrimaryID   int64       `json:"primary_agent_id,omitempty"`
-	TeamID      int64       `json:"-"`
-	DeptID      int64       `json:"-"`
-	CustomerVar string      `json:"-"`
+	ID         string      `json:"id"`
+	State      State       `json:"state"`
+	Direction  string      `json:"direction"`
+	From       string      `json:"from"`
+	FromName   string      `json:"from_name,omitempty"`
+	To         string      `json:"to"`
+	Queue      string      `json:"queue,omitempty"`
+	StartedAt  time.Time   `json:"started_at"`
+	QueuedAt   time.Time   `json:"queued_at,omitempty"`
+	Agents     []PartyInfo `json:"agents"`
+	Ringing    []PartyInfo `json:"ringing"`
+	Monitors   []PartyInfo `json:"monitors"`
+	Externals  []string    `json:"externals,omitempty"`
+	HeldBy     int64       `json:"held_by,omitempty"`
+	Recording  bool        `json:"recording"`
+	PrimaryID  int64       `json:"primary_agent_id,omitempty"`
+	Campaign   string      `json:"campaign,omitempty"`
+	ContactID  int64       `json:"contact_id,omitempty"`
+	CustomerID int64       `json:"customer_id,omitempty"` // for the screen pop
+	TeamID     int64       `json:"-"`
+	DeptID     int64       `json:"-"`
 }
 
 // Info returns the call's live view.
@@ -51,6 +53,9 @@ func (c *Call) Info() Info {
 		Agents: []PartyInfo{}, Ringing: []PartyInfo{}, Monitors: []PartyInfo{}}
 	if c.queue != nil {
 		in.Queue, in.DeptID = c.queue.Name, c.queue.DepartmentID
+	}
+	if c.campaign != nil {
+		in.Campaign, in.ContactID, in.CustomerID = c.campaign.spec.Campaign, c.campaign.spec.ContactID, c.campaign.spec.CustomerID
 	}
 	for _, l := range c.agents {
 		in.Agents = append(in.Agents, PartyInfo{UserID: l.agent.UserID, Extension: l.agent.Extension, Name: l.agent.Name, Since: l.answered})
