@@ -32,7 +32,9 @@ func (m DialerRoutes) Routes() []Route {
 	rs := CRUD[dialer.Campaign, dialer.CampaignInput]{
 		Path: "/campaigns", Tag: "campaigns", Noun: "campaign", View: view, Manage: manage,
 		List: func(ctx context.Context, _ *org.Actor) ([]dialer.Campaign, error) { return s.Campaigns(ctx) },
-		Get:  func(ctx context.Context, _ *org.Actor, id int64) (*dialer.Campaign, error) { return s.Campaign(ctx, id) },
+		Get: func(ctx context.Context, _ *org.Actor, id int64) (*dialer.Campaign, error) {
+			return s.Campaign(ctx, id)
+		},
 		Create: func(ctx context.Context, a *org.Actor, in dialer.CampaignInput) (*dialer.Campaign, error) {
 			return s.Save(ctx, a, 0, in)
 		},

@@ -18,7 +18,7 @@ import (
 
 // campaignRun is what one dialling mode achieved on the same list.
 type campaignRun struct {
-	stats      *dialer.Stats
+	stats       *dialer.Stats
 	idlePerCall time.Duration // agents' ready time ÷ connected calls
 }
 

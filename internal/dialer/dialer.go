@@ -203,7 +203,9 @@ func (s *Service) get(ctx context.Context, q store.Querier, id int64) (*Campaign
 }
 
 // Campaign returns one campaign.
-func (s *Service) Campaign(ctx context.Context, id int64) (*Campaign, error) { return s.get(ctx, s.DB, id) }
+func (s *Service) Campaign(ctx context.Context, id int64) (*Campaign, error) {
+	return s.get(ctx, s.DB, id)
+}
 
 // Campaigns lists every campaign.
 func (s *Service) Campaigns(ctx context.Context) ([]Campaign, error) {

@@ -155,9 +155,9 @@ type Stats struct {
 	Connected     int            `json:"connected"` // and talked to an agent
 	Abandoned     int            `json:"abandoned"` // picked up, no agent came
 	AbandonRate   float64        `json:"abandon_rate"`
-	Conversions   int            `json:"conversions"`     // contacts with a success disposition
+	Conversions   int            `json:"conversions"`       // contacts with a success disposition
 	PerHundred    float64        `json:"per_100_connected"` // conversions per 100 connected calls (3–5 is a good result)
-	Ratio         float64        `json:"ratio,omitempty"` // predictive: dials per answer it expects now
+	Ratio         float64        `json:"ratio,omitempty"`   // predictive: dials per answer it expects now
 	InFlight      int            `json:"in_flight"`
 	ByDisposition map[string]int `json:"by_disposition"`
 }
