@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -74,8 +75,10 @@ type App struct {
 	UI       *web.UI
 	Registry *prometheus.Registry
 
-	httpLn  net.Listener
-	closers []func() error
+	httpLn    net.Listener
+	closers   []func() error
+	trunkMu   sync.Mutex
+	trunkRegs map[string]bool
 }
 
 // Open builds the app: store, migrations, services, first admin.
@@ -118,7 +121,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	}
 	a.PBX = pbx.NewService(db)
 	a.PBX.Log = log
-	a.PBX.Notify = a.notify
+	a.PBX.Notify = func(ctx context.Context, subject, typ string, payload any) {
+		a.notify(ctx, subject, typ, payload)
+		if subject == "hotline.pbx.trunk" && a.SIP != nil {
+			go a.syncTrunks(context.Background())
+		}
+	}
 	a.Flows, a.Prompts = ivr.NewFlowStore(db), ivr.NewPromptStore(db)
 	a.Queues = queues.New(db)
 	a.Recs = recording.New(db, filepath.Join(cfg.DataDir, "recordings"))
@@ -370,6 +378,13 @@ func (a *App) housekeeping(ctx context.Context) {
 				a.Log.Warn("purge sessions", "err", err)
 			} else if n > 0 {
 				a.Log.Debug("purged expired sessions", "n", n)
+			}
+			if ret := a.Cfg.RecordingRetention; ret > 0 {
+				if n, err := a.Recs.Purge(ctx, time.Now().Add(-ret)); err != nil {
+					a.Log.Warn("recording retention", "err", err)
+				} else if n > 0 {
+					a.Log.Info("recordings past retention deleted", "n", n)
+				}
 			}
 		}
 	}

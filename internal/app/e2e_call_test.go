@@ -87,6 +87,7 @@ func TestInboundCallThroughIVRQueueAgentAndSurvey(t *testing.T) {
 	if r := recs[0]; r.Channels != 2 || r.DurationMS < 2000 || r.AgentID != agent.UserID || len(r.Parties) != 2 {
 		t.Errorf("recording %+v", r)
 	}
+	checkRecordingFile(t, n, n.app.Recs.Abs(&recs[0]), recs[0].DurationMS)
 	// The agent is in wrap-up or ready again, never stuck on the call.
 	waitFor(t, 10*time.Second, "agent back to ready after wrap-up", func() bool {
 		st, _ := n.app.ACD.AgentStatus(agent.UserID)

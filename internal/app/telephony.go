@@ -110,12 +110,44 @@ func (a *App) openTelephony(ctx context.Context) error {
 		a.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "hotline_sip_" + name + "_total",
 			Help: "SIP " + name + " (internal/sip Stats)."}, func() float64 { return f(a.SIP.Stats()) }))
 	}
+	a.syncTrunks(ctx)
 	if n, err := a.Recs.RepairUnfinished(ctx, repairWAV); err != nil {
 		a.Log.Warn("recording repair", "err", err)
 	} else if n > 0 {
 		a.Log.Info("recordings left by a crash repaired", "n", n)
 	}
 	return nil
+}
+
+// syncTrunks makes the outward registrations match the trunks that ask for
+// one: started (or restarted with new settings) for enabled registering
+// trunks, stopped for the others.
+func (a *App) syncTrunks(ctx context.Context) {
+	ts, err := a.PBX.Trunks(ctx)
+	if err != nil {
+		a.Log.Warn("trunks", "err", err)
+		return
+	}
+	a.trunkMu.Lock()
+	defer a.trunkMu.Unlock()
+	want := map[string]bool{}
+	for _, t := range ts {
+		if !t.Enabled || !t.Register || t.Host == "" {
+			continue
+		}
+		want[t.Name] = true
+		uri := "sip:" + t.Host + ";transport=" + t.Transport
+		if err := a.SIP.RegisterTrunk(sip.TrunkRegistration{Name: t.Name, Registrar: uri, Username: t.Username,
+			Password: t.Password()}); err != nil {
+			a.Log.Warn("trunk registration", "trunk", t.Name, "err", err)
+		}
+	}
+	for name := range a.trunkRegs {
+		if !want[name] {
+			a.SIP.StopTrunk(ctx, name)
+		}
+	}
+	a.trunkRegs = want
 }
 
 // sipEvent forwards SIP events to the call manager (agents follow their

@@ -381,6 +381,10 @@ func (c *Call) ringExtension(ext string, callerAnswer []byte, kind string) {
 		return
 	}
 	c.mu.Lock()
+	if c.state == StateEnded {
+		c.mu.Unlock()
+		return
+	}
 	if len(c.agents) == 0 && len(c.externals) == 0 {
 		c.state = StateRinging // nobody talks to the caller meanwhile
 	}

@@ -72,6 +72,7 @@ type Call struct {
 	surveyed   bool
 	lastKey    time.Time // when the caller's last key press was recognised
 	campaign   *campaignState
+	ivrStop    func()         // ends a running IVR flow and waits until it has logged how it ended
 	origID     string         // a callback's original call
 	holdBridge *media.Bridge  // the caller's own bridge while on hold
 	lastAgent  *org.AgentInfo // the last agent who talked to the caller (for the rating)
@@ -183,8 +184,11 @@ func (c *Call) keySink(ch chan rune) {
 // callerGone handles the caller hanging up, whatever the call was doing.
 func (c *Call) callerGone() {
 	c.mu.Lock()
-	st := c.state
+	st, stopIVR := c.state, c.ivrStop
 	c.mu.Unlock()
+	if stopIVR != nil {
+		stopIVR() // the flow logs where the caller left it before the call ends
+	}
 	if st == StateQueued {
 		if waited, err := c.m.ACD.Abandon(c.ID); err == nil {
 			c.emit(calllog.QueueAbandoned, calllog.Event{Queue: c.queueName(), Data: calllog.Data{WaitMS: waited.Milliseconds()}})

@@ -92,7 +92,13 @@ func (m *Manager) outboundTrunk(ctx context.Context) (*pbx.Trunk, error) {
 // dialExternal connects the caller to an outside number (an IVR or a
 // blind transfer to it): ringback, then the two are bridged.
 func (c *Call) dialExternal(number string) {
-	c.setState(StateRinging)
+	c.mu.Lock()
+	if c.state == StateEnded {
+		c.mu.Unlock()
+		return
+	}
+	c.state = StateRinging
+	c.mu.Unlock()
 	c.play(ringback(), true)
 	c.emit(calllog.CallTransfer, calllog.Event{Leg: "caller", Data: calllog.Data{Kind: "external", Target: number}})
 	ep, err := c.m.dialOut(c.ctx, number, c.From, c.FromName, nil)

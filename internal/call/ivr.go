@@ -67,11 +67,21 @@ func (c *Call) runIVR(name string) {
 				Result: string(e.Action), Target: e.Target}})
 		}
 	}
+	ictx, cancel := context.WithCancel(c.ctx)
+	done := make(chan struct{})
 	c.mu.Lock()
 	vars := maps.Clone(c.vars)
+	c.ivrStop = func() { cancel(); <-done }
 	c.mu.Unlock()
-	res, err := ivr.Run(c.ctx, flow, ivr.Env{Channel: &ivrChannel{c: c, keys: keys}, Flows: c.m.Flows, Vars: vars,
+	defer func() {
+		c.mu.Lock()
+		c.ivrStop = nil
+		c.mu.Unlock()
+		cancel()
+	}()
+	res, err := ivr.Run(ictx, flow, ivr.Env{Channel: &ivrChannel{c: c, keys: keys}, Flows: c.m.Flows, Vars: vars,
 		Observer: obs, Log: c.m.Logger})
+	close(done) // ivr.left is logged: a hang-up may now end the call
 	c.mu.Lock()
 	if c.keys == keys {
 		c.keys = nil

@@ -43,6 +43,10 @@ func (c *Call) enqueue(name string, priority int, skills []acd.SkillReq) {
 		return
 	}
 	c.mu.Lock()
+	if c.state == StateEnded { // the caller hung up meanwhile
+		c.mu.Unlock()
+		return
+	}
 	c.queue, c.state, c.queuedAt = q, StateQueued, time.Now()
 	c.mu.Unlock()
 	res, err := c.m.ACD.Enqueue(acd.WaitingCall{ID: c.acdID(), QueueID: q.ID, Caller: c.From, Priority: priority, Skills: skills})

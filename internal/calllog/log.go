@@ -29,6 +29,7 @@ type Log struct {
 
 	mu     sync.Mutex
 	calls  map[string]*liveCall
+	ended  map[string]time.Time // calls whose CDR is written: late events are refused
 	queue  []write
 	wake   chan struct{}
 	done   chan struct{}
@@ -61,7 +62,7 @@ func New(db *store.DB, pub Publisher, log *slog.Logger) *Log {
 	if log == nil {
 		log = slog.Default()
 	}
-	l := &Log{db: db, publish: pub, now: time.Now, log: log, calls: map[string]*liveCall{},
+	l := &Log{db: db, publish: pub, now: time.Now, log: log, calls: map[string]*liveCall{}, ended: map[string]time.Time{},
 		wake: make(chan struct{}, 1), done: make(chan struct{}), FlushEvery: 50 * time.Millisecond, BatchSize: 500}
 	go l.writer()
 	return l
@@ -86,6 +87,13 @@ func (l *Log) Append(ctx context.Context, e Event) Event {
 		l.pub(ctx, e)
 		return e
 	}
+	if _, over := l.ended[e.CallID]; c == nil && over {
+		// An event after call.ended would start a second sequence for the
+		// call; it is a bug in the caller, refused loudly instead.
+		l.mu.Unlock()
+		l.log.Error("call log: event after the call ended dropped", "call", e.CallID, "type", e.Type)
+		return e
+	}
 	if c == nil {
 		c = &liveCall{}
 		l.calls[e.CallID] = c
@@ -99,10 +107,24 @@ func (l *Log) Append(ctx context.Context, e Event) Event {
 		cdr, legs := Derive(c.events)
 		l.enqueue(write{cdr: &cdr, legs: legs})
 		delete(l.calls, e.CallID)
+		l.forget(e.At)
+		l.ended[e.CallID] = e.At
 	}
 	l.mu.Unlock()
 	l.pub(ctx, e)
 	return e
+}
+
+// forget drops ended-call markers older than an hour (called with l.mu).
+func (l *Log) forget(now time.Time) {
+	if len(l.ended) < 10000 {
+		return
+	}
+	for id, at := range l.ended {
+		if now.Sub(at) > time.Hour {
+			delete(l.ended, id)
+		}
+	}
 }
 
 // AppendAgent records an agent state change.
