@@ -14,6 +14,11 @@ go vet ./...
 echo "== go test"
 go test -race -count=1 -timeout 20m ./...
 
+# The 100,000-row import test is too slow under the race detector, which
+# skips it; run it once without.
+echo "== go test (100,000-row import, without -race)"
+go test -count=1 -run 'TestImport100k' ./internal/crm/
+
 if [ "$fuzztime" != "0" ]; then
   echo "== fuzz ($fuzztime each)"
   # Every "func FuzzXxx(" in a _test.go file is a target of its package.
