@@ -113,10 +113,11 @@ func scenarioDir(t *testing.T) string {
 
 // sipp is one running sipp process.
 type sipp struct {
-	cmd  *exec.Cmd
-	out  bytes.Buffer
-	done chan error
-	name string
+	cmd    *exec.Cmd
+	out    lockedBuffer
+	exited chan struct{} // closed when the process has exited; err is then set
+	err    error
+	name   string
 }
 
 // startSipp runs sipp with a scenario against the node.
@@ -124,16 +125,19 @@ func (n *running) startSipp(dir, scenario string, args ...string) *sipp {
 	n.t.Helper()
 	full := append([]string{n.sip, "-sf", filepath.Join(dir, scenario), "-nostdin", "-i", "127.0.0.1", "-timeout", "60s",
 		"-trace_err", "-error_file", filepath.Join(dir, scenario+strconv.Itoa(freePort(n.t))+".err")}, args...)
-	s := &sipp{cmd: exec.Command("sipp", full...), done: make(chan error, 1), name: scenario}
+	s := &sipp{cmd: exec.Command("sipp", full...), exited: make(chan struct{}), name: scenario}
 	s.cmd.Dir = dir
 	s.cmd.Stdout, s.cmd.Stderr = &s.out, &s.out
 	if err := s.cmd.Start(); err != nil {
 		n.t.Fatal(err)
 	}
-	go func() { s.done <- s.cmd.Wait() }()
+	go func() { s.err = s.cmd.Wait(); close(s.exited) }()
 	n.t.Cleanup(func() {
-		if s.cmd.ProcessState == nil {
+		select {
+		case <-s.exited:
+		default:
 			s.cmd.Process.Kill()
+			<-s.exited
 		}
 	})
 	return s
@@ -143,9 +147,9 @@ func (n *running) startSipp(dir, scenario string, args ...string) *sipp {
 func (s *sipp) wait(t *testing.T, d time.Duration) {
 	t.Helper()
 	select {
-	case err := <-s.done:
-		if err != nil {
-			t.Fatalf("sipp %s failed: %v\n%s", s.name, err, tail(s.out.String(), 3000))
+	case <-s.exited:
+		if s.err != nil {
+			t.Fatalf("sipp %s failed: %v\n%s", s.name, s.err, tail(s.out.String(), 3000))
 		}
 	case <-time.After(d):
 		s.cmd.Process.Kill()
