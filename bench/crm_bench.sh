@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CRM benchmarks (see docs/benchmarks-crm.md): importing an XLSX of
+# CRM benchmarks (see docs/benchmarks.md): importing an XLSX of
 # CRM_BENCH_ROWS rows (default 100,000; 1% bad rows, lenient mode) and
 # allocating that many customers evenly to 20 agents, on SQLite and on
 # PostgreSQL (HOTLINE_TEST_POSTGRES_URL), each in its own process under

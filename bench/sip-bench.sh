@@ -45,7 +45,7 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$hp/readyz" >/dev/null && b
 
 # Register the agents, all pointing at one answering sipp.
 uas=$(freeport)
-sipp 127.0.0.1:"$sp" -sf test/sipp/agent_answer_many.xml -p "$uas" -i 127.0.0.1 -mp "$(freeport)" -nostdin -bg >/dev/null || true  # sipp -bg exits 99
+sipp 127.0.0.1:"$sp" -sf test/sipp/agent_answer_many.xml -p "$uas" -i 127.0.0.1 -mp "$(freeport)" -aa -nostdin -bg >/dev/null || true  # sipp -bg exits 99
 # sipp's [authentication] cannot take injected fields, so one short sipp
 # per agent, ten at a time.
 pids=()
@@ -85,6 +85,15 @@ for r in $rates; do
   printf '  ref   sipp→sipp        : '; run "ref-$r" 127.0.0.1:"$refport" -sn uac -d 1000 -r "$r" -m "$n"
   printf '  ivr   sipp→hotline 8000: '; run "ivr-$r" 127.0.0.1:"$sp" -sf "$out/bench_ivr.xml" -s 8000 -r "$r" -m "$n"
   printf '  queue sipp→8100→agent  : '; run "queue-$r" 127.0.0.1:"$sp" -sf "$out/bench_queue.xml" -s 8100 -r "$r" -m "$n"
+  sleep 2
+  python3 - "$data/hotline.db" "$out/answered.prev" <<'PY'
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+ans, ab = [db.execute("SELECT count(*) FROM cdrs WHERE queue = 'bench' AND outcome = ?", (o,)).fetchone()[0] for o in ("answered", "abandoned")]
+pa, pb = (map(int, open(sys.argv[2]).read().split()) if os.path.exists(sys.argv[2]) else (0, 0))
+open(sys.argv[2], "w").write(f"{ans} {ab}")
+print(f"        of which answered by an agent {ans - pa}, hung up still queued {ab - pb} (agents are the limit when these grow)")
+PY
   pkill -f "sipp -sn uas -i 127.0.0.1 -p $refport" || true
 done
 
@@ -106,4 +115,18 @@ def q(p):
 print(f"  {int(total)} key presses: p50 ≤ {q(0.5)*1000:g} ms, p99 ≤ {q(0.99)*1000:g} ms (histogram bucket bounds)")
 '
 fi
-echo "memory of the server after the runs: $(ps -o rss= -p $server) KiB RSS"
+sleep 35 # SIP transactions linger 32 s (timer J/K) after the last calls
+curl -s "http://127.0.0.1:$hp/metrics" | awk '
+  /^hotline_calls_active / {printf "after the runs: %d calls active", $2}
+  /^go_goroutines / {printf ", %d goroutines", $2}
+  /^go_memstats_heap_inuse_bytes / {printf ", heap in use %.0f MiB", $2/1048576}
+  END {print ""}'
+echo "server RSS: $(ps -o rss= -p $server) KiB (the Go runtime keeps freed memory for a while)"
+python3 - "$data/hotline.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute("SELECT queue, outcome, count(*), avg(wait_ms) FROM cdrs GROUP BY queue, outcome ORDER BY queue, outcome").fetchall()
+print("CDRs by queue and outcome (queue calls answered by an agent vs hung up waiting):")
+for q, o, n, w in rows:
+    print(f"  {q or '(ivr)':8} {o:10} {n:6}  avg wait {w or 0:.0f} ms")
+PY
