@@ -350,6 +350,7 @@ func (a *App) Serve(ctx context.Context) error {
 	go a.housekeeping(ctx)
 	go a.CRM.RunRecycleEvery(ctx, time.Hour)
 	go a.Dialer.Run(callsCtx)
+	go a.publishQueues(callsCtx)
 	fmt.Fprintf(a.Out, "Hotline %s is running: http://%s/ — SIP on %s (UDP and TCP)\n", Version, a.HTTPAddr(), a.SIP.Addr("udp"))
 	select {
 	case err := <-errc:

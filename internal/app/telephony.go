@@ -150,6 +150,31 @@ func (a *App) syncTrunks(ctx context.Context) {
 	a.trunkRegs = want
 }
 
+// publishQueues pushes each queue's live figures on the bus
+// (hotline.queue.<id>, type queue.status) whenever they change, checked
+// every second, so wallboards on any node follow without polling the API.
+func (a *App) publishQueues(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	last := map[int64]string{}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, q := range a.ACD.Snapshot().Queues {
+			key := fmt.Sprintf("%d/%d/%d/%d/%d/%d/%d", q.Waiting, q.LongestWaitMs/1000, q.Available, q.Busy, q.NotReady,
+				q.Answered, q.Abandoned)
+			if last[q.ID] == key {
+				continue
+			}
+			last[q.ID] = key
+			a.notify(ctx, fmt.Sprintf("hotline.queue.%d", q.ID), "queue.status", q)
+		}
+	}
+}
+
 // sipEvent forwards SIP events to the call manager (agents follow their
 // phones) once it exists.
 func (a *App) sipEvent(e sip.Event) {
