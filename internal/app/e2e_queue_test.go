@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hotline-cc/hotline/internal/acd"
+	"github.com/hotline-cc/hotline/internal/bus"
 	"github.com/hotline-cc/hotline/internal/calllog"
 	"github.com/hotline-cc/hotline/internal/org"
 	"github.com/hotline-cc/hotline/internal/queues"
@@ -63,6 +64,21 @@ func (n *running) waitReady(t *testing.T, ids ...int64) {
 func TestQueueAbandonAfterMusicOnHold(t *testing.T) {
 	n := startNode(t)
 	dir := scenarioDir(t)
+	// Wallboards follow queues through the bus.
+	waitingSeen := make(chan struct{}, 1)
+	sub, err := n.app.Bus.Subscribe(context.Background(), "hotline.queue.>", func(e bus.Event) {
+		var q acd.QueueStatus
+		if e.Type == "queue.status" && e.Decode(&q) == nil && q.Name == "support" && q.Waiting == 1 {
+			select {
+			case waitingSeen <- struct{}{}:
+			default:
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Unsubscribe()
 	sink := newRTPSink(t)
 	sc := variant(t, dir, "caller_queue.xml", "caller_abandon.xml", `timeout="[timeout_ms]"`, `timeout="3000"`)
 	caller := n.startSipp(dir, sc, "-s", "8002", "-m", "1", "-key", "rtpport", sink.port(), "-p", strconv.Itoa(freePort(t)))
@@ -78,6 +94,11 @@ func TestQueueAbandonAfterMusicOnHold(t *testing.T) {
 		for _, e := range evs {
 			t.Logf("%s %s", e.At.Format("15:04:05.000"), e.Type)
 		}
+	}
+	select {
+	case <-waitingSeen:
+	default:
+		t.Error("no queue.status event on the bus showed the caller waiting")
 	}
 	var abandoned bool
 	for _, e := range evs {
