@@ -30,6 +30,7 @@ import (
 	"github.com/hotline-cc/hotline/internal/config"
 	"github.com/hotline-cc/hotline/internal/crm"
 	"github.com/hotline-cc/hotline/internal/crmui"
+	"github.com/hotline-cc/hotline/internal/deskui"
 	"github.com/hotline-cc/hotline/internal/dialer"
 	"github.com/hotline-cc/hotline/internal/ivr"
 	"github.com/hotline-cc/hotline/internal/org"
@@ -171,6 +172,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		return nil, err
 	}
 	if err := a.UI.AddModule(crmui.New(a.UI, a.CRM)); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.UI.AddModule(deskui.New(deskui.Deps{UI: a.UI, Org: a.Org, CRM: a.CRM, Dialer: a.Dialer,
+		Queues: a.Queues, Log: log})); err != nil {
 		a.Close()
 		return nil, err
 	}

@@ -138,8 +138,14 @@ func (c *Config) normalize() error {
 		}
 		seen[d.Key] = true
 	}
-	if err := valid.Text("config.script", c.Script, 0, 20000); err != nil {
-		return err
+	// A script is prose with line breaks: check it line by line.
+	for _, line := range strings.Split(strings.ReplaceAll(c.Script, "\r\n", "\n"), "\n") {
+		if err := valid.Text("config.script", line, 0, 20000); err != nil {
+			return err
+		}
+	}
+	if len([]rune(c.Script)) > 20000 {
+		return apperr.Invalid("config.script", "must be at most 20000 characters")
 	}
 	return valid.Phone("config.caller_id", c.CallerID)
 }

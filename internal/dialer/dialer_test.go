@@ -2,11 +2,13 @@ package dialer_test
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hotline-cc/hotline/internal/apperr"
+	"github.com/hotline-cc/hotline/internal/call"
 	"github.com/hotline-cc/hotline/internal/crm"
 	"github.com/hotline-cc/hotline/internal/dialer"
 	"github.com/hotline-cc/hotline/internal/org"
@@ -121,6 +123,65 @@ func TestCallListDNCAndDispositions(t *testing.T) {
 		st, err := s.Stats(ctx, c.ID)
 		if err != nil || st.Conversions != 1 || st.Contacts["done"] != 2 {
 			t.Fatalf("stats %+v %v", st, err)
+		}
+	})
+}
+
+// placer is a fake call layer: it records campaign dials (the real one is
+// exercised end to end with sipp in internal/app).
+type placer struct{ dials chan call.CampaignCall }
+
+func (p *placer) DialCampaign(cc call.CampaignCall) *call.Call { p.dials <- cc; return nil }
+func (p *placer) ClickToCall(ctx context.Context, agentID int64, number string) (*call.Call, error) {
+	return nil, nil
+}
+
+type oneFree struct{}
+
+func (oneFree) Capacity(ctx context.Context, queue string) (dialer.Load, error) { return dialer.Load{Free: 1}, nil }
+
+// A result the agent records during the call decides what comes next; the
+// dial's own outcome, reported when the call ends, does not overwrite it.
+func TestDispositionDuringCallSurvivesItsEnd(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		p := &placer{dials: make(chan call.CampaignCall, 4)}
+		s := dialer.New(db, p, oneFree{}, customers{{ID: 1, Name: "张三", Phones: []string{"+8613800000001"}}}, slog.Default())
+		sys := org.System()
+		c, err := s.Save(ctx, sys, 0, dialer.CampaignInput{Name: "促销", Config: dialer.Config{Mode: dialer.Progressive, Queue: "q",
+			Hours: []string{"00:00-24:00"}, Script: "您好！\n第二行"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Config.Script != "您好！\n第二行" {
+			t.Fatalf("multi-line script stored as %q", c.Config.Script)
+		}
+		s.AddCustomers(ctx, sys, c.ID, crm.Filter{})
+		s.SetStatus(ctx, sys, c.ID, "running")
+		go s.Run(ctx)
+		var cc call.CampaignCall
+		select {
+		case cc = <-p.dials:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the progressive campaign did not dial")
+		}
+		agent := &org.Actor{UserID: 7, Scope: org.Scope{Kind: org.ScopeAll}}
+		if _, err := s.Dispose(ctx, agent, cc.ContactID, dialer.DispositionInput{Disposition: "sale"}); err != nil {
+			t.Fatal(err)
+		}
+		cc.OnDone(call.CampaignResult{CallID: "c1", Outcome: "connected", AgentID: 7, Answer: time.Now()})
+		var ct dialer.Contact
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			cs, _, _ := s.Contacts(ctx, sys, c.ID, dialer.ContactFilter{})
+			if ct = cs[0]; ct.CallID == "c1" {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if ct.Status != "done" || ct.Disposition != "sale" || ct.LastOutcome != "connected" {
+			t.Fatalf("contact after the call: %+v", ct)
 		}
 	})
 }

@@ -96,7 +96,7 @@ func (s *Service) reserve(ctx context.Context, campaignID int64, status string, 
 			return nil, nil // none due
 		}
 		res, err := s.DB.ExecContext(ctx, `UPDATE campaign_contacts SET status = $1, attempts = attempts + 1, agent_id = $2,
-			updated_at = $3 WHERE id = $4 AND status = 'pending'`, status, store.NullID(agentID), now, id)
+			disposition = '', updated_at = $3 WHERE id = $4 AND status = 'pending'`, status, store.NullID(agentID), now, id)
 		if err != nil {
 			return nil, fmt.Errorf("dialer: reserve: %w", err)
 		}
@@ -167,9 +167,13 @@ func (s *Service) recordResult(ctx context.Context, c *Campaign, ct *Contact, re
 	if status == "pending" && ct.Attempts >= cfg.MaxAttempts {
 		status = "failed" // attempts exhausted
 	}
-	_, err := s.DB.ExecContext(ctx, `UPDATE campaign_contacts SET status = $1, next_at = $2, last_outcome = $3, agent_id = $4,
-		call_id = $5, updated_at = $6 WHERE id = $7`, status, store.Millis(next), res.Outcome, store.NullID(res.AgentID),
-		res.CallID, now.UnixMilli(), ct.ID)
+	// The agent may have recorded the result during the call (a sale, a
+	// call-back class): theirs decides what comes next, not the dial's.
+	_, err := s.DB.ExecContext(ctx, `UPDATE campaign_contacts SET
+		status = CASE WHEN disposition <> '' THEN status ELSE $1 END,
+		next_at = CASE WHEN disposition <> '' THEN next_at ELSE $2 END,
+		last_outcome = $3, agent_id = COALESCE($4, agent_id), call_id = $5, updated_at = $6 WHERE id = $7`,
+		status, store.Millis(next), res.Outcome, store.NullID(res.AgentID), res.CallID, now.UnixMilli(), ct.ID)
 	if err != nil {
 		return err
 	}
