@@ -138,7 +138,9 @@ func (p *placer) ClickToCall(ctx context.Context, agentID int64, number string) 
 
 type oneFree struct{}
 
-func (oneFree) Capacity(ctx context.Context, queue string) (dialer.Load, error) { return dialer.Load{Free: 1}, nil }
+func (oneFree) Capacity(ctx context.Context, queue string) (dialer.Load, error) {
+	return dialer.Load{Free: 1}, nil
+}
 
 // A result the agent records during the call decides what comes next; the
 // dial's own outcome, reported when the call ends, does not overwrite it.
