@@ -249,3 +249,43 @@ func TestAuditLogRecordsChanges(t *testing.T) {
 		}
 	})
 }
+
+// A queue or flow that inbound numbers route to cannot be deleted or
+// renamed through the API: the numbers would be stranded.
+func TestRoutedQueueAndFlowAreProtected(t *testing.T) {
+	e := start(t, "sqlite://"+t.TempDir()+"/t.db")
+	admin := e.admin()
+	var q struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}
+	if r := admin.do("POST", "/queues", map[string]any{"name": "vip", "strategy": "longest_idle"}); r.Status != 201 {
+		t.Fatalf("create queue: %d %s", r.Status, r.Body)
+	} else {
+		r.json(t, &q)
+	}
+	if r := admin.do("POST", "/telephony/numbers", map[string]any{"number": "4008009999", "route_kind": "queue", "route_target": "vip"}); r.Status != 201 {
+		t.Fatalf("create number: %d %s", r.Status, r.Body)
+	}
+	r := admin.do("DELETE", fmt.Sprintf("/queues/%d", q.ID), nil)
+	if code, _ := r.err(t); r.Status != 409 || code != "in_use" {
+		t.Fatalf("deleting a routed queue: %d %s", r.Status, r.Body)
+	}
+	r = admin.do("PUT", fmt.Sprintf("/queues/%d", q.ID), map[string]any{"name": "vip2", "strategy": "longest_idle"})
+	if r.Status != 409 {
+		t.Fatalf("renaming a routed queue: %d %s", r.Status, r.Body)
+	}
+	var f struct {
+		ID int64 `json:"id"`
+	}
+	flow := `{"name":"menu","start":"bye","nodes":{"bye":{"type":"hangup"}}}`
+	if r := admin.do("POST", "/ivr/flows", flow); r.Status != 201 {
+		t.Fatalf("create flow: %d %s", r.Status, r.Body)
+	} else {
+		r.json(t, &f)
+	}
+	admin.do("POST", "/telephony/numbers", map[string]any{"number": "4008008888", "route_kind": "ivr", "route_target": "menu"})
+	if r := admin.do("DELETE", fmt.Sprintf("/ivr/flows/%d", f.ID), nil); r.Status != 409 {
+		t.Fatalf("deleting a routed flow: %d %s", r.Status, r.Body)
+	}
+}

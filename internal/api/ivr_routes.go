@@ -14,6 +14,7 @@ import (
 	"github.com/hotline-cc/hotline/internal/httpx"
 	"github.com/hotline-cc/hotline/internal/ivr"
 	"github.com/hotline-cc/hotline/internal/org"
+	"github.com/hotline-cc/hotline/internal/pbx"
 	"github.com/hotline-cc/hotline/internal/store"
 )
 
@@ -23,6 +24,8 @@ type IVRRoutes struct {
 	Flows   *ivr.FlowStore
 	Prompts *ivr.PromptStore
 	DataDir string // uploaded prompts go to DataDir/prompts
+	// Routed counts the inbound numbers routing to a flow (see QueueRoutes).
+	Routed func(ctx context.Context, kind pbx.RouteKind, target string) (int, error)
 }
 
 // FlowUpdate carries the version the client last read, so that two editors
@@ -91,6 +94,11 @@ func (m IVRRoutes) Routes() []Route {
 				if err != nil {
 					return err
 				}
+				if before.Name != in.Flow.Name {
+					if err := inUse(r.Context(), m.Routed, pbx.RouteIVR, before.Name); err != nil {
+						return err
+					}
+				}
 				sf, err := m.Flows.Update(r.Context(), id, in.Version, &in.Flow, a.Username)
 				if err != nil {
 					return err
@@ -108,6 +116,9 @@ func (m IVRRoutes) Routes() []Route {
 				}
 				before, err := m.Flows.Get(r.Context(), id)
 				if err != nil {
+					return err
+				}
+				if err := inUse(r.Context(), m.Routed, pbx.RouteIVR, before.Name); err != nil {
 					return err
 				}
 				if err := m.Flows.Delete(r.Context(), id); err != nil {

@@ -154,8 +154,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	a.API = api.New(api.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version,
 		Modules: []api.Module{
 			api.PBXRoutes{Svc: a.PBX},
-			api.QueueRoutes{Svc: a.Queues},
-			api.IVRRoutes{DB: db, Flows: a.Flows, Prompts: a.Prompts, DataDir: cfg.DataDir},
+			api.QueueRoutes{Svc: a.Queues, Routed: a.PBX.Routes},
+			api.IVRRoutes{DB: db, Flows: a.Flows, Prompts: a.Prompts, DataDir: cfg.DataDir, Routed: a.PBX.Routes},
 			api.CallRoutes{DB: db, Recordings: a.Recs},
 			api.LiveRoutes{DB: db, Org: a.Org, ACD: a.ACD, Calls: a.Calls},
 			api.CRMRoutes{Svc: a.CRM},
