@@ -33,11 +33,11 @@ func (e *Engine) Enqueue(c WaitingCall) (EnqueueResult, error) {
 	}
 	now := e.now()
 	st := e.qstats(q, now)
-	if q.cfg.MaxWaiting > 0 && len(q.waiting)-q.callbacks >= q.cfg.MaxWaiting {
+	if c.callback == nil && q.cfg.MaxWaiting > 0 && len(q.waiting)-q.callbacks >= q.cfg.MaxWaiting {
 		st.blocked++
 		return e.refuse(q), fmt.Errorf("acd: call %q: queue %d: %w", c.ID, q.cfg.ID, ErrQueueFull)
 	}
-	if q.cfg.OverflowNoAgents && !q.anyLoggedIn() {
+	if c.callback == nil && q.cfg.OverflowNoAgents && !q.anyLoggedIn() {
 		st.blocked++
 		return e.refuse(q), fmt.Errorf("acd: call %q: queue %d: %w", c.ID, q.cfg.ID, ErrNoAgents)
 	}
@@ -50,10 +50,29 @@ func (e *Engine) Enqueue(c WaitingCall) (EnqueueResult, error) {
 	rec := &CallRecord{Call: c, EnteredMs: entered, Seq: e.seq,
 		KeyMs: entered - int64(c.Priority)*q.cfg.boostMs()}
 	st.entered++
+	if c.callback != nil { // a retried callback waits as a callback from the start
+		rec.Callback = c.callback
+		q.callbacks++
+	}
 	pos := e.insertCall(q, rec)
 	e.scheduleCall(q, rec, now)
 	e.st.PutCall(rec)
 	return EnqueueResult{Position: pos, EstimatedWait: e.estimate(q, pos)}, nil
+}
+
+// EnqueueCallback queues a callback request of its own — a callback to
+// try again after the customer did not answer — atomically, so it is never
+// offered as a live call. The queue's max-waiting limit does not apply:
+// callbacks do not hold a line.
+func (e *Engine) EnqueueCallback(c WaitingCall, req CallbackRequest) (EnqueueResult, error) {
+	if req.Number == "" {
+		req.Number = c.Caller
+	}
+	if err := checkText("number", req.Number, true, maxTextLen); err != nil {
+		return EnqueueResult{}, fmt.Errorf("acd: call %q: %w", c.ID, err)
+	}
+	c.callback = &req
+	return e.Enqueue(c)
 }
 
 func (e *Engine) refuse(q *queueRT) EnqueueResult {

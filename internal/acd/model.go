@@ -155,6 +155,8 @@ type WaitingCall struct {
 	Skills []SkillReq `json:"skills,omitempty"`
 	// EnteredAt defaults to now; a future time is clamped to now.
 	EnteredAt time.Time `json:"entered_at"`
+
+	callback *CallbackRequest // set by EnqueueCallback
 }
 
 // CallbackRequest turns a waiting call into a callback that keeps its

@@ -271,3 +271,36 @@ func TestAnnouncementsAndEstimatedWait(t *testing.T) {
 		t.Fatalf("EWT with a ready agent = %v", p.EstimatedWait)
 	}
 }
+
+// A callback retried later waits as a callback from the start: it is not
+// offered before its time, then it is offered as a callback.
+func TestEnqueueCallbackRetry(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)}
+	e := New(clk, nil, Options{})
+	if err := e.UpsertQueue(Queue{ID: 1, Name: "sales", Strategy: LongestIdle, MaxWaiting: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.UpsertAgent(Agent{ID: 7, Queues: []Membership{{QueueID: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	e.Login(7)
+	e.SetReady(7)
+	if _, err := e.EnqueueCallback(WaitingCall{ID: "cb~r1", QueueID: 1, Caller: "13800138000"},
+		CallbackRequest{NotBefore: clk.Now().Add(10 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if offers := e.Dispatch(); len(offers) != 0 {
+		t.Fatalf("callback offered before its time: %+v", offers)
+	}
+	// A live caller may still take the queue's one line: callbacks hold none.
+	if _, err := e.Enqueue(WaitingCall{ID: "live", QueueID: 1}); err != nil {
+		t.Fatalf("live call refused: %v", err)
+	}
+	e.Remove("live")
+	clk.Advance(11 * time.Minute)
+	e.Tick()
+	offers := e.Dispatch()
+	if len(offers) != 1 || offers[0].Kind != OfferCallback || offers[0].CallbackNumber != "13800138000" {
+		t.Fatalf("offers after the time: %+v", offers)
+	}
+}

@@ -77,29 +77,8 @@ func TestOverflowAtMaxWait(t *testing.T) {
 // free Hotline rings the agent, then the customer through the carrier
 // trunk (a sipp "customer" behind a trunk with a host).
 func TestCallbackThroughTrunk(t *testing.T) {
-	n := startNode(t)
-	dir := scenarioDir(t)
-	n.setQueue(t, "sales", func(q *queues.Queue) {
-		q.MaxWaitSec, q.Survey = 1, false
-		q.Overflow = acd.Overflow{Action: acd.OverflowCallback}
-	})
-	custPort := freePort(t)
-	customer := n.startSipp(dir, "customer_answer.xml", "-p", strconv.Itoa(custPort), "-mp", strconv.Itoa(freePort(t)),
-		"-d", "1500", "-m", "1")
+	n := callbackRun(t, "customer_answer.xml", "-d", "1500")
 	ctx := context.Background()
-	_, err := n.app.PBX.CreateTrunk(ctx, org.System(), pbx.TrunkInput{Name: "carrier", Host: "127.0.0.1:" + strconv.Itoa(custPort),
-		CallerID: "4008001234"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink := newRTPSink(t)
-	sc := variant(t, dir, "caller_queue.xml", "caller_long.xml", `timeout="[timeout_ms]"`, `timeout="30000"`)
-	n.startSipp(dir, sc, "-s", "8001", "-m", "1", "-key", "rtpport", sink.port(), "-p", strconv.Itoa(freePort(t))).wait(t, 30*time.Second)
-	// The caller has been told they will be called back and hung up. Now an
-	// agent comes: the callback rings them, then the customer.
-	phone := n.agentPhone(dir, "1004", 0) // the customer hangs up first
-	phone.wait(t, 30*time.Second)
-	customer.wait(t, 10*time.Second)
 	var cdrs []calllog.CDR
 	waitFor(t, 10*time.Second, "the callback's CDR", func() bool {
 		n.app.CallLog.Flush(ctx)
@@ -122,5 +101,66 @@ func TestCallbackThroughTrunk(t *testing.T) {
 	}
 	if cb.Outcome != calllog.OutcomeAnswered || cb.AgentID != n.agentID(t, "1004") || cb.Callee != "13900139000" || cb.TalkMS <= 0 {
 		t.Errorf("callback %+v", cb)
+	}
+}
+
+// callbackRun sets up a queue whose max wait turns into a callback and a
+// carrier trunk to a sipp "customer" running custScenario; a caller waits
+// until they are told they will be called back, then agent 1004 comes and
+// takes the callback. It returns once the agent's and customer's phones
+// have finished.
+func callbackRun(t *testing.T, custScenario string, custArgs ...string) *running {
+	n := startNode(t)
+	dir := scenarioDir(t)
+	n.setQueue(t, "sales", func(q *queues.Queue) {
+		q.MaxWaitSec, q.Survey = 1, false
+		q.Overflow = acd.Overflow{Action: acd.OverflowCallback}
+	})
+	custPort := freePort(t)
+	args := append([]string{"-p", strconv.Itoa(custPort), "-mp", strconv.Itoa(freePort(t)), "-m", "1"}, custArgs...)
+	customer := n.startSipp(dir, custScenario, args...)
+	_, err := n.app.PBX.CreateTrunk(context.Background(), org.System(), pbx.TrunkInput{Name: "carrier",
+		Host: "127.0.0.1:" + strconv.Itoa(custPort), CallerID: "4008001234"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := newRTPSink(t)
+	sc := variant(t, dir, "caller_queue.xml", "caller_long.xml", `timeout="[timeout_ms]"`, `timeout="30000"`)
+	n.startSipp(dir, sc, "-s", "8001", "-m", "1", "-key", "rtpport", sink.port(), "-p", strconv.Itoa(freePort(t))).wait(t, 30*time.Second)
+	// The caller has been told they will be called back and hung up. Now an
+	// agent comes: the callback rings them, then the customer.
+	phone := n.agentPhone(dir, "1004", 0) // Hotline ends the agent's leg
+	phone.wait(t, 30*time.Second)
+	customer.wait(t, 10*time.Second)
+	return n
+}
+
+// A customer who does not answer the callback is called back again later:
+// the callback goes back into its queue, due in ten minutes.
+func TestCallbackRetriedWhenCustomerBusy(t *testing.T) {
+	n := callbackRun(t, "sip_uas_busy.xml")
+	ctx := context.Background()
+	var cdrs []calllog.CDR
+	waitFor(t, 10*time.Second, "the callback's CDR", func() bool {
+		n.app.CallLog.Flush(ctx)
+		cdrs, _, _ = calllog.CDRs(ctx, n.app.DB, org.Scope{Kind: org.ScopeAll}, calllog.CDRFilter{})
+		return len(cdrs) == 2
+	})
+	var orig string
+	for _, c := range cdrs {
+		if c.Direction != "callback" {
+			orig = c.CallID
+		}
+	}
+	if _, err := n.app.ACD.Position(orig + "~r1"); err != nil {
+		t.Fatalf("retry of %q not queued: %v (CDRs %+v)", orig, err, cdrs)
+	}
+	st := n.app.ACD.Snapshot()
+	found := false
+	for _, q := range st.Queues {
+		found = found || q.Callbacks > 0
+	}
+	if !found {
+		t.Errorf("no queue shows a waiting callback: %+v", st.Queues)
 	}
 }

@@ -73,7 +73,8 @@ type Call struct {
 	lastKey    time.Time // when the caller's last key press was recognised
 	campaign   *campaignState
 	ivrStop    func()         // ends a running IVR flow and waits until it has logged how it ended
-	origID     string         // a callback's original call
+	origID     string         // a callback's original call (its ACD id)
+	cbQueue    int64          // a callback's queue         // a callback's original call
 	holdBridge *media.Bridge  // the caller's own bridge while on hold
 	lastAgent  *org.AgentInfo // the last agent who talked to the caller (for the rating)
 	consult    *agentLeg      // an attended transfer's consulted agent, answered

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hotline-cc/hotline/internal/acd"
@@ -335,10 +337,43 @@ func (c *Call) agentThenCustomer(info org.AgentInfo, number string, offerID int6
 		ep.hangup()
 		m.Logger.Info("customer not reached", "call", c.ID, "number", number, "err", err)
 		m.ACD.CallEnded(c.acdID(), info.UserID)
+		if offerID != 0 {
+			c.retryCallback(number)
+		}
 		c.end("system", "customer_no_answer")
 		return
 	}
 	c.connect(cust, l)
+}
+
+// Callback retries: a customer who does not answer the callback is called
+// back again later, a few times.
+const (
+	callbackRetries     = 3
+	callbackRetryDelay  = 10 * time.Minute
+	callbackRetrySuffix = "~r"
+)
+
+// retryCallback puts an unanswered callback back in its queue for later.
+func (c *Call) retryCallback(number string) {
+	base, n := c.origID, 0
+	if i := strings.LastIndex(base, callbackRetrySuffix); i >= 0 {
+		if k, err := strconv.Atoi(base[i+len(callbackRetrySuffix):]); err == nil {
+			base, n = base[:i], k
+		}
+	}
+	if n >= callbackRetries {
+		c.m.Logger.Info("callback abandoned after retries", "call", base, "number", number)
+		return
+	}
+	id := fmt.Sprintf("%s%s%d", base, callbackRetrySuffix, n+1)
+	at := time.Now().Add(callbackRetryDelay)
+	if _, err := c.m.ACD.EnqueueCallback(acd.WaitingCall{ID: id, QueueID: c.cbQueue, Caller: number},
+		acd.CallbackRequest{Number: number, NotBefore: at}); err != nil {
+		c.m.Logger.Warn("callback not retried", "call", base, "err", err)
+		return
+	}
+	c.emit(calllog.CallbackAsked, calllog.Event{Data: calllog.Data{Target: number, Kind: "retry", Reason: at.Format(time.RFC3339)}})
 }
 
 // callback carries out an ACD callback offer: the agent is rung first,
@@ -353,7 +388,7 @@ func (m *Manager) callback(ctx context.Context, o acd.Offer) {
 		return
 	}
 	c := m.newCall("callback", info.Extension, info.Name, o.CallbackNumber)
-	c.origID = o.CallID
+	c.origID, c.cbQueue = o.CallID, o.QueueID
 	c.caller = &endpoint{}
 	c.emit(calllog.CallOffered, calllog.Event{Leg: "agent:" + info.Extension, AgentID: info.UserID,
 		Data: calllog.Data{Direction: "callback", From: info.Extension, To: o.CallbackNumber, Target: o.CallID}})
