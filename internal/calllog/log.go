@@ -81,8 +81,10 @@ func (l *Log) Append(ctx context.Context, e Event) Event {
 	l.mu.Lock()
 	c := l.calls[e.CallID]
 	if c == nil && e.Type == AgentWrapUpEnd {
-		// The call is over; amend its agent leg.
-		l.enqueue(write{wrap: &e})
+		// The call is over; amend its agent leg. The writer numbers the
+		// event (Seq) from the table, so it gets a copy of its own.
+		w := e
+		l.enqueue(write{wrap: &w})
 		l.mu.Unlock()
 		l.pub(ctx, e)
 		return e
