@@ -117,7 +117,10 @@ func (ps *Prompts) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &list); err != nil {
 			return err
 		}
-		*ps = list
+		*ps = nil // an empty list is no prompt, as if omitted
+		if len(list) > 0 {
+			*ps = list
+		}
 		return nil
 	}
 	var p Prompt
@@ -141,6 +144,10 @@ func (ps *Prompts) UnmarshalYAML(n *yaml.Node) error {
 	}
 	if len(n.Content) > maxPromptList {
 		return fmt.Errorf("line %d: at most %d prompts in a list", n.Line, maxPromptList)
+	}
+	if len(n.Content) == 0 {
+		*ps = nil // an empty list is no prompt, as if omitted
+		return nil
 	}
 	out := make(Prompts, len(n.Content))
 	for i, item := range n.Content {
