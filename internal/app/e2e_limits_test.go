@@ -150,6 +150,11 @@ func TestCallbackRetriedWhenCustomerBusy(t *testing.T) {
 	for _, c := range cdrs {
 		if c.Direction != "callback" {
 			orig = c.CallID
+			continue
+		}
+		if c.Outcome != calllog.OutcomeFailed || c.CallbackRequested || c.AgentID != n.agentID(t, "1004") ||
+			c.HangupCause != "customer_no_answer" {
+			t.Errorf("the missed callback's CDR %+v", c)
 		}
 	}
 	if _, err := n.app.ACD.Position(orig + "~r1"); err != nil {

@@ -207,7 +207,13 @@ func Derive(events []Event) (CDR, []Leg) {
 		case CallRated:
 			c.Rating = e.Data.Score
 		case CallbackAsked:
-			c.CallbackRequested = true
+			// A retry queued by a callback the customer missed is not a
+			// new request from a caller.
+			c.CallbackRequested = c.CallbackRequested || e.Data.Kind != "retry"
+		case CallbackMade:
+			if c.AgentID == 0 { // the agent who tried, even if the customer never answers
+				c.AgentID = e.AgentID
+			}
 		case RecordingStarted:
 			if c.RecordingID == 0 {
 				c.RecordingID = e.Data.Recording
