@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hotline-cc/hotline/internal/acd"
@@ -19,7 +20,7 @@ func (m *Manager) offer(ctx context.Context, o acd.Offer) {
 		m.callback(ctx, o)
 		return
 	}
-	c := m.callByACD(o.CallID)
+	c, consult := m.callByACD(o.CallID)
 	if c == nil {
 		for _, a := range o.AgentIDs {
 			m.ACD.OfferFailed(o.ID, a, acd.FailRejected)
@@ -27,20 +28,27 @@ func (m *Manager) offer(ctx context.Context, o acd.Offer) {
 		m.Kick()
 		return
 	}
+	kind := ""
+	if consult {
+		kind = "consult"
+	}
 	for _, a := range o.AgentIDs {
-		go c.ringAgent(a, o.ID, nil, "")
+		go c.ringAgent(a, o.ID, nil, kind)
 	}
 }
 
-func (m *Manager) callByACD(id string) *Call {
+// callByACD finds the call the ACD knows by id, and whether id is the
+// call's consultation rather than the call itself.
+func (m *Manager) callByACD(id string) (*Call, bool) {
+	base, consult := strings.CutSuffix(id, consultSuffix)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, c := range m.calls {
-		if c.acdID() == id {
-			return c
+		if c.acdID() == base {
+			return c, consult
 		}
 	}
-	return nil
+	return nil, false
 }
 
 // reachableContact returns a registered, reachable contact of ext.
@@ -78,7 +86,10 @@ func (c *Call) ringAgent(agentID, offerID int64, answer []byte, kind string) {
 		return
 	}
 	ctx, cancel := context.WithCancel(c.ctx)
-	l := &agentLeg{agent: *info, ep: ep, offerID: offerID, offeredAt: time.Now(), cancel: cancel, consult: kind == "consult"}
+	l := &agentLeg{agent: *info, ep: ep, offerID: offerID, offeredAt: time.Now(), cancel: cancel, consult: kind == "consult", acdCall: c.acdID()}
+	if l.consult {
+		l.acdCall = c.consultID()
+	}
 	c.mu.Lock()
 	if c.state == StateEnded {
 		c.mu.Unlock()
@@ -243,8 +254,8 @@ func (c *Call) agentAnswered(l *agentLeg, callerAnswer []byte) {
 			}
 		}
 		c.mu.Unlock()
-	} else if !l.consult {
-		if err := c.m.ACD.StartDirectCall(id, c.acdID()); err != nil {
+	} else {
+		if err := c.m.ACD.StartDirectCall(id, l.acdCall); err != nil {
 			c.m.Logger.Debug("direct call state", "agent", id, "err", err)
 		}
 	}
@@ -351,7 +362,7 @@ func (c *Call) agentLegEnded(l *agentLeg, by string) {
 	l.cancel()
 	c.partyLeft(l)
 	c.emitAgent(calllog.LegEnded, l.agent, calllog.Data{By: by})
-	if err := c.m.ACD.CallEnded(c.acdID(), id); err != nil {
+	if err := c.m.ACD.CallEnded(c.acdCallOf(l), id); err != nil {
 		c.m.Logger.Debug("ACD call end", "agent", id, "err", err)
 	}
 	c.m.unbindAgent(id, c)

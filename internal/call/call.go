@@ -35,6 +35,7 @@ type agentLeg struct {
 	answered  time.Time
 	cancel    context.CancelFunc // stops the ringing
 	consult   bool               // an attended transfer's consultation, not yet joined
+	acdCall   string             // the call the ACD has the agent on: the call's own, or its consultation's
 	out       atomic.Pointer[sip.OutboundLeg]
 }
 
@@ -80,6 +81,9 @@ type Call struct {
 	consult    *agentLeg      // an attended transfer's consulted agent, answered
 	consultExt *endpoint      // or consulted outside number
 	consultNum string
+	consultQ   *queues.Queue  // a consultation waiting in this queue for an agent
+	consultTo  string         // the consultation's target, as asked for ("queue:support")
+	consultMOH *media.Player  // what the consulting agent hears meanwhile
 	endedOnce  sync.Once
 	done       chan struct{}
 }
@@ -124,6 +128,21 @@ func (c *Call) acdID() string {
 		return c.origID
 	}
 	return c.ID
+}
+
+// consultSuffix marks a consultation's ID in the ACD: an attended transfer
+// to a queue waits there as a call of its own, and the consulted agent is
+// on that call until the transfer completes and the call ends.
+const consultSuffix = "#consult"
+
+func (c *Call) consultID() string { return c.acdID() + consultSuffix }
+
+// acdCallOf is the ACD call an agent's leg belongs to.
+func (c *Call) acdCallOf(l *agentLeg) string {
+	if l.acdCall != "" {
+		return l.acdCall
+	}
+	return c.acdID()
 }
 
 // callerParticipant is the caller in the bridge: heard by everyone,
@@ -264,6 +283,7 @@ func (c *Call) end(by, cause string) {
 		if prev == StateQueued {
 			c.m.ACD.Remove(c.ID)
 		}
+		c.endConsultation(by)
 		for _, l := range ringing {
 			c.cancelOffer(l, "cancelled")
 		}

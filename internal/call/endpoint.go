@@ -60,7 +60,7 @@ func (m *Manager) newStream(onInactive func()) (*media.Stream, error) {
 		ip = m.MediaIP
 	}
 	cfg := media.StreamConfig{Pool: m.Ports, IP: ip, Logger: m.Logger, InbandDTMF: true,
-		InactivityTimeout: m.RTPTimeout}
+		InactivityTimeout: m.RTPTimeout, OnClose: m.Metrics.streamClosed}
 	if onInactive != nil {
 		cfg.OnInactive = func(time.Duration) { onInactive() }
 	}

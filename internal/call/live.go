@@ -35,6 +35,7 @@ type Info struct {
 	Monitors   []PartyInfo `json:"monitors"`
 	Externals  []string    `json:"externals,omitempty"`
 	HeldBy     int64       `json:"held_by,omitempty"`
+	Consulting string      `json:"consulting,omitempty"` // a consultation not answered yet: "queue:support" waits there, "agent:…"/"extension:…" rings
 	Recording  bool        `json:"recording"`
 	PrimaryID  int64       `json:"primary_agent_id,omitempty"`
 	Campaign   string      `json:"campaign,omitempty"`
@@ -68,6 +69,9 @@ func (c *Call) Info() Info {
 		in.Agents = append(in.Agents, PartyInfo{UserID: l.agent.UserID, Extension: l.agent.Extension, Name: l.agent.Name,
 			Since: l.answered, Consulting: true})
 	}
+	if c.consultQ != nil || (c.consult == nil && c.consultExt == nil && c.consultTo != "" && c.ringingConsult()) {
+		in.Consulting = c.consultTo
+	}
 	for _, l := range c.ringing {
 		in.Ringing = append(in.Ringing, PartyInfo{UserID: l.agent.UserID, Extension: l.agent.Extension, Name: l.agent.Name, Since: l.offeredAt})
 	}
@@ -79,6 +83,16 @@ func (c *Call) Info() Info {
 	}
 	sort.Slice(in.Agents, func(i, j int) bool { return in.Agents[i].UserID < in.Agents[j].UserID })
 	return in
+}
+
+// ringingConsult reports whether a consultation rings an agent; c.mu is held.
+func (c *Call) ringingConsult() bool {
+	for _, l := range c.ringing {
+		if l.consult {
+			return true
+		}
+	}
+	return false
 }
 
 // visible reports whether a scope covers a live call: through any agent on

@@ -234,8 +234,12 @@ func (m *Manager) route(ctx context.Context) {
 
 // act carries out what the ACD's timers decided.
 func (m *Manager) act(ctx context.Context, a acd.Action) {
-	c := m.call(a.CallID)
+	c, consult := m.callByACD(a.CallID)
 	if c == nil {
+		return
+	}
+	if consult {
+		c.consultAct(a)
 		return
 	}
 	switch a.Kind {

@@ -73,13 +73,17 @@ func (c *Call) enqueue(name string, priority int, skills []acd.SkillReq) {
 
 // holdMusic plays the queue's music on hold (or the built-in one).
 func (c *Call) holdMusic(q *queues.Queue) {
-	pcm := holdMusic()
+	c.play(c.queueMusic(q), true)
+}
+
+// queueMusic is the queue's music on hold, or the built-in one.
+func (c *Call) queueMusic(q *queues.Queue) []int16 {
 	if q != nil && q.MusicOnHold != "" {
 		if p := c.m.Audio.PCM(c.ctx, promptsNamed(q.MusicOnHold)); len(p) > 0 {
-			pcm = p
+			return p
 		}
 	}
-	c.play(pcm, true)
+	return holdMusic()
 }
 
 // queueKeys: while waiting, 1 asks for a callback that keeps the place.

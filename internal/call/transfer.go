@@ -2,9 +2,12 @@ package call
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/hotline-cc/hotline/internal/acd"
 	"github.com/hotline-cc/hotline/internal/apperr"
 	"github.com/hotline-cc/hotline/internal/calllog"
 	"github.com/hotline-cc/hotline/internal/media"
@@ -91,34 +94,37 @@ func (c *Call) BlindTransfer(agentID int64, t Target) error {
 
 // Consult puts the caller on hold and rings t for the agent to talk to
 // first (attended transfer); then CompleteTransfer, Conference or
-// CancelConsult.
+// CancelConsult. A queue is consulted by waiting in it, like a caller,
+// for its next free agent.
 func (c *Call) Consult(agentID int64, t Target) error {
 	l, err := c.talkingAgent(agentID)
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	busy := c.consult != nil || c.consultExt != nil
-	c.mu.Unlock()
-	if busy {
+	if c.consulting() {
 		return apperr.Conflict("consulting", "a consultation is already in progress")
 	}
 	var ext string
-	if t.Kind == "queue" {
-		return apperr.Invalid("kind", "a queue cannot be consulted; transfer to it blind")
-	}
-	if t.Kind != "external" {
+	switch t.Kind {
+	case "queue":
+		return c.consultQueue(l, t)
+	case "external":
+		if !externalRE.MatchString(t.Value) {
+			return apperr.Invalid("value", "%q is not a phone number", t.Value)
+		}
+	default:
 		if ext, err = c.extension(t); err != nil {
 			return err
 		}
-	} else if !externalRE.MatchString(t.Value) {
-		return apperr.Invalid("value", "%q is not a phone number", t.Value)
 	}
 	if c.State() == StateTalking {
 		if err := c.Hold(agentID); err != nil {
 			return err
 		}
 	}
+	c.mu.Lock()
+	c.consultTo = t.String()
+	c.mu.Unlock()
 	c.emitAgent(calllog.CallTransfer, l.agent, calllog.Data{Kind: "consult", Target: t.String()})
 	if t.Kind == "external" {
 		go c.consultExternal(t.Value)
@@ -128,9 +134,83 @@ func (c *Call) Consult(agentID int64, t Target) error {
 	return nil
 }
 
+// consulting reports whether a consultation is under way: waiting in a
+// queue, ringing, or answered.
+func (c *Call) consulting() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.consult != nil || c.consultExt != nil || c.consultQ != nil || c.ringingConsult()
+}
+
+// consultQueue puts a consultation in queue t's line. It waits with the
+// highest priority (a customer is on hold meanwhile) and the consulting
+// agent hears the queue's music until someone answers.
+func (c *Call) consultQueue(l *agentLeg, t Target) error {
+	q, err := c.m.Queues.ByName(c.ctx, t.Value)
+	if err != nil {
+		return apperr.Invalid("value", "queue %q does not exist", t.Value)
+	}
+	_, err = c.m.ACD.Enqueue(acd.WaitingCall{ID: c.consultID(), QueueID: q.ID, Caller: c.From, Priority: acd.MaxPriority})
+	switch {
+	case errors.Is(err, acd.ErrQueueFull):
+		return apperr.Conflict("queue_full", "queue %s is full; try again or transfer blind", q.Name)
+	case errors.Is(err, acd.ErrNoAgents):
+		return apperr.Conflict("no_agents", "nobody is logged in to queue %s", q.Name)
+	case err != nil:
+		return fmt.Errorf("consult queue %s: %w", q.Name, err)
+	}
+	if c.State() == StateTalking {
+		if err := c.Hold(l.agent.UserID); err != nil {
+			c.m.ACD.Remove(c.consultID())
+			return err
+		}
+	}
+	moh := media.NewPlayer(c.queueMusic(q), true)
+	c.mu.Lock()
+	c.consultQ, c.consultMOH, c.consultTo = q, moh, t.String()
+	c.mu.Unlock()
+	c.bridge.Add("consult-moh", media.Participant{Source: moh, Mode: media.ModeWhisper, To: []string{agentPID(l.agent.UserID)}})
+	c.emitAgent(calllog.CallTransfer, l.agent, calllog.Data{Kind: "consult", Target: t.String()})
+	c.m.Kick()
+	return nil
+}
+
+// stopConsultWait ends a consultation's wait in its queue: answered,
+// cancelled, overflowed or the call is over. It reports whether one was
+// waiting.
+func (c *Call) stopConsultWait() bool {
+	c.mu.Lock()
+	q, moh := c.consultQ, c.consultMOH
+	c.consultQ, c.consultMOH = nil, nil
+	c.mu.Unlock()
+	if moh != nil {
+		moh.Stop()
+		c.bridge.Remove("consult-moh")
+	}
+	return q != nil
+}
+
+// consultAct handles the ACD's timers for a consultation waiting in a
+// queue: a ring timeout moves on to the next agent; at the queue's max
+// wait the consultation gives up and the agent decides what to do.
+func (c *Call) consultAct(a acd.Action) {
+	switch a.Kind {
+	case acd.ActionOfferTimeout:
+		for _, ag := range a.AgentIDs {
+			c.offerTimedOut(ag)
+		}
+	case acd.ActionOverflow:
+		if c.stopConsultWait() {
+			c.m.Logger.Info("consultation not answered in time", "call", c.ID, "waited", a.Waited)
+			c.emit(calllog.CallTransfer, calllog.Event{Data: calllog.Data{Kind: "consult_failed", Reason: "max_wait"}})
+		}
+	}
+}
+
 // consultAnswered: the consulted agent picked up and talks with the
 // agent while the caller waits on hold.
 func (c *Call) consultAnswered(l *agentLeg) {
+	c.stopConsultWait()
 	c.mu.Lock()
 	c.consult = l
 	c.mu.Unlock()
@@ -150,12 +230,38 @@ func (c *Call) consultAnswered(l *agentLeg) {
 		}
 		c.mu.Unlock()
 		if pending { // hung up before the transfer completed
-			c.bridge.Remove(agentPID(l.agent.UserID))
-			l.ep.close()
-			c.emitAgent(calllog.LegEnded, l.agent, calllog.Data{By: "agent", Kind: "consult"})
-			c.m.unbindAgent(l.agent.UserID, c)
+			c.consultLegEnded(l, "agent")
 		}
 	}()
+}
+
+// consultLegEnded takes a consulted agent off a consultation that did not
+// become a transfer or a conference.
+func (c *Call) consultLegEnded(l *agentLeg, by string) {
+	c.bridge.Remove(agentPID(l.agent.UserID))
+	l.ep.hangup()
+	c.emitAgent(calllog.LegEnded, l.agent, calllog.Data{By: by, Kind: "consult"})
+	if err := c.m.ACD.CallEnded(c.acdCallOf(l), l.agent.UserID); err != nil {
+		c.m.Logger.Debug("ACD consultation end", "agent", l.agent.UserID, "err", err)
+	}
+	c.m.unbindAgent(l.agent.UserID, c)
+	c.m.Kick()
+}
+
+// endConsultation hangs up whatever consultation is under way (the call
+// is ending).
+func (c *Call) endConsultation(by string) {
+	if c.stopConsultWait() {
+		c.m.ACD.Remove(c.consultID())
+	}
+	peer, ext, _ := c.takeConsult()
+	if peer != nil {
+		c.consultLegEnded(peer, by)
+	}
+	if ext != nil {
+		c.bridge.Remove("consult-external")
+		ext.hangup()
+	}
 }
 
 func (c *Call) consultExternal(number string) {
@@ -191,11 +297,7 @@ func (c *Call) CompleteTransfer(agentID int64) error {
 		return apperr.Conflict("no_consultation", "nobody has answered the consultation yet")
 	}
 	c.joinConsulted(peer, ext, num)
-	target := num
-	if peer != nil {
-		target = "agent:" + peer.agent.Extension
-	}
-	c.emitAgent(calllog.CallTransfer, l.agent, calllog.Data{Kind: "attended", Target: target})
+	c.emitAgent(calllog.CallTransfer, l.agent, calllog.Data{Kind: "attended", Target: c.consultedTarget(peer, num)})
 	c.agentLegEnded(l, "transfer")
 	c.resumeCaller()
 	return nil
@@ -213,22 +315,32 @@ func (c *Call) Conference(agentID int64) error {
 	}
 	c.joinConsulted(peer, ext, num)
 	c.resumeCaller()
-	target := num
-	if peer != nil {
-		target = "agent:" + peer.agent.Extension
-	}
-	c.emitAgent(calllog.CallConference, l.agent, calllog.Data{Target: target})
+	c.emitAgent(calllog.CallConference, l.agent, calllog.Data{Target: c.consultedTarget(peer, num)})
 	return nil
+}
+
+// consultedTarget names who a consultation reached for the log: the
+// queue it went through, the agent, or the outside number.
+func (c *Call) consultedTarget(peer *agentLeg, num string) string {
+	c.mu.Lock()
+	to := c.consultTo
+	c.mu.Unlock()
+	switch {
+	case peer != nil && strings.HasPrefix(to, "queue:"):
+		return to
+	case peer != nil:
+		return "agent:" + peer.agent.Extension
+	}
+	return num
 }
 
 // joinConsulted makes the consulted party a full member of the call.
 func (c *Call) joinConsulted(peer *agentLeg, ext *endpoint, num string) {
 	if peer != nil {
-		peer.consult = false
+		peer.consult = false // still on its consultation's ACD call until it hangs up
 		c.mu.Lock()
 		c.agents[peer.agent.UserID] = peer
 		c.mu.Unlock()
-		c.m.ACD.StartDirectCall(peer.agent.UserID, c.acdID())
 		c.startRecording(peer)
 		c.watchAgent(peer)
 		c.mu.Lock()
@@ -245,12 +357,12 @@ func (c *Call) CancelConsult(agentID int64) error {
 	if _, err := c.talkingAgent(agentID); err != nil {
 		return err
 	}
+	if c.stopConsultWait() {
+		c.m.ACD.Remove(c.consultID()) // releases an agent it was ringing
+	}
 	peer, ext, _ := c.takeConsult()
 	if peer != nil {
-		c.bridge.Remove(agentPID(peer.agent.UserID))
-		peer.ep.hangup()
-		c.emitAgent(calllog.LegEnded, peer.agent, calllog.Data{By: "agent", Kind: "consult"})
-		c.m.unbindAgent(peer.agent.UserID, c)
+		c.consultLegEnded(peer, "agent")
 	}
 	c.mu.Lock()
 	for id, l := range c.ringing {

@@ -152,7 +152,7 @@ func Derive(events []Event) (CDR, []Leg) {
 				l.holdStart = time.Time{}
 			}
 		case CallTransfer:
-			if e.Data.Kind == "consult" {
+			if e.Data.Kind == "consult" || e.Data.Kind == "consult_failed" {
 				break // asking a colleague first is not yet a transfer
 			}
 			c.Transfers++

@@ -102,6 +102,9 @@
     var parties = (c.agents || []).map(function (p) {
       return p.name + (p.consulting ? " (" + t("consulting") + ")" : "");
     }).concat(c.externals || []);
+    if (c.consulting) {
+      parties.push(c.consulting.replace(/^[a-z]+:/, "") + " (" + t("consult_waiting") + ")");
+    }
     $("call-parties").textContent = parties.join(", ") || "—";
     controls(c);
   }
@@ -114,6 +117,7 @@
     }
     var agents = c.agents || [];
     var consulting = agents.some(function (p) { return p.consulting; });
+    var waiting = !!c.consulting; // a consultation rings or waits in a queue
     var talking = agents.filter(function (p) { return !p.consulting; }).length;
     var held = !!c.held_by || c.state === "held";
     function show(action, on) {
@@ -123,9 +127,9 @@
     show("unhold", held);
     show("complete", consulting);
     show("conference", consulting);
-    show("cancel_consult", consulting);
-    show("leave", !consulting && talking > 1);
-    $("transfer-form").hidden = consulting;
+    show("cancel_consult", consulting || waiting);
+    show("leave", !consulting && !waiting && talking > 1);
+    $("transfer-form").hidden = consulting || waiting;
   }
 
   // ---- screen pop -------------------------------------------------------
