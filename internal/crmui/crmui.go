@@ -9,13 +9,11 @@
 package crmui
 
 import (
-	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/http"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -86,20 +84,11 @@ func (u *UI) static() http.Handler {
 // pages returns the page templates, each with the module's partials in
 // front (web parses every page on its own).
 func pages() fs.FS {
-	partials, err := assets.ReadFile("templates/_partials.html")
+	p, err := web.PagesWithPartials(assets, "templates")
 	if err != nil {
 		panic(err) // embedded at build time
 	}
-	files := memFS{}
-	entries, _ := fs.ReadDir(assets, "templates")
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "_") {
-			continue
-		}
-		b, _ := assets.ReadFile(path.Join("templates", e.Name()))
-		files[e.Name()] = append(append(bytes.Clone(partials), '\n'), b...)
-	}
-	return files
+	return p
 }
 
 func messages() map[string]map[string]string {

@@ -7,9 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"path"
 	"strings"
-	"testing/fstest"
 
 	"github.com/hotline-cc/hotline/internal/crm"
 	"github.com/hotline-cc/hotline/internal/dialer"
@@ -103,33 +101,7 @@ func (h *handlers) page(mux *http.ServeMux, pattern string, p org.Permission, fn
 // partials (templates/_*.html) prepended: the UI parses every page file on
 // its own, so this is how pages share partials.
 func pageFS() (fs.FS, error) {
-	names, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	var common strings.Builder
-	for _, n := range names {
-		if strings.HasPrefix(path.Base(n), "_") {
-			b, err := templateFS.ReadFile(n)
-			if err != nil {
-				return nil, err
-			}
-			common.Write(b)
-		}
-	}
-	out := fstest.MapFS{}
-	for _, n := range names {
-		base := path.Base(n)
-		if strings.HasPrefix(base, "_") {
-			continue
-		}
-		b, err := templateFS.ReadFile(n)
-		if err != nil {
-			return nil, err
-		}
-		out[base] = &fstest.MapFile{Data: []byte(common.String() + string(b))}
-	}
-	return out, nil
+	return web.PagesWithPartials(templateFS, "templates")
 }
 
 // messages loads the module's catalogs.

@@ -8,10 +8,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"path"
 	"reflect"
 	"strings"
-	"testing/fstest"
 
 	"github.com/hotline-cc/hotline/internal/ivr"
 	"github.com/hotline-cc/hotline/internal/org"
@@ -140,35 +138,7 @@ func (h *handlers) handle(mux *http.ServeMux, pattern string, p org.Permission, 
 // partials (templates/_*.html) prepended: the UI parses every page file on
 // its own, so this is how pages share partials.
 func pageFS() (fs.FS, error) {
-	shared, err := fs.Glob(templateFS, "templates/_*.html")
-	if err != nil {
-		return nil, err
-	}
-	var common strings.Builder
-	for _, n := range shared {
-		b, err := templateFS.ReadFile(n)
-		if err != nil {
-			return nil, err
-		}
-		common.Write(b)
-	}
-	names, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	out := fstest.MapFS{}
-	for _, n := range names {
-		base := path.Base(n)
-		if strings.HasPrefix(base, "_") {
-			continue
-		}
-		b, err := templateFS.ReadFile(n)
-		if err != nil {
-			return nil, err
-		}
-		out[base] = &fstest.MapFile{Data: []byte(common.String() + string(b))}
-	}
-	return out, nil
+	return web.PagesWithPartials(templateFS, "templates")
 }
 
 // messages loads the module's catalogs.

@@ -1,9 +1,12 @@
-package crmui
+package web
 
 import (
+	"bytes"
 	"io"
 	"io/fs"
+	"path"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -85,4 +88,37 @@ func (d *memDir) Close() error               { return nil }
 func (d *memDir) Read([]byte) (int, error)   { return 0, io.EOF }
 func (d *memDir) ReadDir(n int) ([]fs.DirEntry, error) {
 	return d.m.ReadDir(".")
+}
+
+// PagesWithPartials returns the page templates in dir of fsys (the *.html
+// files not starting with "_"), each with all of dir's partials (_*.html)
+// in front. Pages are parsed one by one (see Module.Pages), so this is how
+// a module's pages share its partials.
+func PagesWithPartials(fsys fs.FS, dir string) (fs.FS, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.html"))
+	if err != nil {
+		return nil, err
+	}
+	var partials []byte
+	for _, n := range names {
+		if strings.HasPrefix(path.Base(n), "_") {
+			b, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				return nil, err
+			}
+			partials = append(append(partials, b...), '\n')
+		}
+	}
+	out := memFS{}
+	for _, n := range names {
+		if strings.HasPrefix(path.Base(n), "_") {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		out[path.Base(n)] = append(bytes.Clone(partials), b...)
+	}
+	return out, nil
 }
