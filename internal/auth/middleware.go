@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"crypto/subtle"
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -78,12 +80,36 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		}
 		a.IP = ip
 		if unsafe(r.Method) && !csrfOK(r, sess) {
-			httpx.WriteError(w, r, apperr.Forbidden("missing or wrong CSRF token: reload the page and try again"))
+			csrfRefused(w, r)
 			return
 		}
 		ctx = context.WithValue(WithActor(ctx, a), sessionKey, sess)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// csrfRefused answers a request whose CSRF token is missing or stale: API
+// clients and scripts get the JSON error; a plain HTML form posted from one
+// of our pages (usually one left open across a new login) gets a page
+// saying what to do.
+func csrfRefused(w http.ResponseWriter, r *http.Request) {
+	const msg = "missing or wrong CSRF token: reload the page and try again"
+	ct := r.Header.Get("Content-Type")
+	form := strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data")
+	if !form || strings.HasPrefix(r.URL.Path, "/api/") || r.Header.Get("HX-Request") != "" {
+		httpx.WriteError(w, r, apperr.Forbidden(msg))
+		return
+	}
+	back := "/"
+	if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && SameOrigin(r) && ref.Path != "" {
+		back = ref.RequestURI()
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusForbidden)
+	fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8"><title>403</title></head><body>
+<p>页面已过期：请返回、刷新页面后重试。</p>
+<p>This page has expired: go back, reload it and try again.</p>
+<p><a href="%s">返回 / Back</a></p></body></html>`, html.EscapeString(back))
 }
 
 func unsafe(method string) bool {

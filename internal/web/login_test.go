@@ -156,6 +156,7 @@ func TestCSRFRequired(t *testing.T) {
 	mustStatus(t, "POST without CSRF token", p, http.StatusForbidden)
 	p = c.post("/admin/departments", url.Values{"name": {"Sales"}, "csrf_token": {"forged"}})
 	mustStatus(t, "POST with a wrong CSRF token", p, http.StatusForbidden)
+	mustContain(t, "a stale form's answer", p, "页面已过期", "reload it and try again")
 	if ds, _ := e.app.Org.Departments(context.Background()); len(ds) != 0 {
 		t.Fatalf("departments created without CSRF: %v", ds)
 	}
