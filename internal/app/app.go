@@ -353,6 +353,16 @@ func (a *App) Serve(ctx context.Context) error {
 		<-callsDone
 		stopSIP()
 	}()
+	if a.Cfg.DebugAddr != "" {
+		dbg := &http.Server{Addr: a.Cfg.DebugAddr, Handler: server.DebugHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := dbg.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("debug server: %w", err)
+			}
+		}()
+		defer dbg.Close()
+		a.Log.Info("Go profiles served", "addr", a.Cfg.DebugAddr)
+	}
 	go a.housekeeping(ctx)
 	go a.CRM.RunRecycleEvery(ctx, time.Hour)
 	go a.Dialer.Run(callsCtx)

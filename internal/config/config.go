@@ -19,6 +19,7 @@ import (
 type Config struct {
 	DataDir       string // HOTLINE_DATA_DIR
 	HTTPAddr      string // HOTLINE_HTTP_ADDR
+	DebugAddr     string // HOTLINE_DEBUG_ADDR: Go profiles (pprof); empty = off
 	SIPAddr       string // HOTLINE_SIP_ADDR
 	SIPPublicHost string // HOTLINE_SIP_PUBLIC_HOST: address written into Contact/SDP; empty = detected
 	SIPTLSAddr    string // HOTLINE_SIP_TLS_ADDR
@@ -151,6 +152,7 @@ func (c *Config) bind(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	str(&c.DataDir, "data-dir", "HOTLINE_DATA_DIR", "directory for the database, recordings and prompts")
 	str(&c.HTTPAddr, "http-addr", "HOTLINE_HTTP_ADDR", "address of the web UI and API")
+	str(&c.DebugAddr, "debug-addr", "HOTLINE_DEBUG_ADDR", "address serving Go profiles (/debug/pprof/, no login: keep it on loopback); empty = off")
 	str(&c.SIPAddr, "sip-addr", "HOTLINE_SIP_ADDR", "SIP address, UDP and TCP")
 	str(&c.SIPPublicHost, "sip-public-host", "HOTLINE_SIP_PUBLIC_HOST", "host written into SIP Contact and SDP; empty = detected")
 	str(&c.SIPTLSAddr, "sip-tls-addr", "HOTLINE_SIP_TLS_ADDR", "SIP over TLS address; needs a certificate")
@@ -182,6 +184,9 @@ func (c *Config) finish() error {
 	c.envErrs = nil
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = "sqlite://" + filepath.Join(c.DataDir, "hotline.db")
+	}
+	if _, _, err := net.SplitHostPort(c.DebugAddr); c.DebugAddr != "" && err != nil {
+		errs = append(errs, fmt.Errorf("HOTLINE_DEBUG_ADDR %q: %w", c.DebugAddr, err))
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		errs = append(errs, fmt.Errorf("HOTLINE_HTTP_ADDR %q: %w", c.HTTPAddr, err))
