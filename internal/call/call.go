@@ -81,9 +81,9 @@ type Call struct {
 	consult    *agentLeg      // an attended transfer's consulted agent, answered
 	consultExt *endpoint      // or consulted outside number
 	consultNum string
-	consultQ   *queues.Queue  // a consultation waiting in this queue for an agent
-	consultTo  string         // the consultation's target, as asked for ("queue:support")
-	consultMOH *media.Player  // what the consulting agent hears meanwhile
+	consultQ   *queues.Queue // a consultation waiting in this queue for an agent
+	consultTo  string        // the consultation's target, as asked for ("queue:support")
+	consultMOH *media.Player // what the consulting agent hears meanwhile
 	endedOnce  sync.Once
 	done       chan struct{}
 }

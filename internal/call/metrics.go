@@ -13,7 +13,7 @@ import (
 type Metrics struct {
 	Calls       *prometheus.CounterVec // by direction
 	Active      prometheus.GaugeFunc
-	KeyToPrompt prometheus.Histogram // IVR responsiveness: key press → first audio of the next prompt
+	KeyToPrompt prometheus.Histogram   // IVR responsiveness: key press → first audio of the next prompt
 	RTP         *prometheus.CounterVec // packets of ended RTP streams, by what happened to them
 }
 

@@ -40,6 +40,10 @@ type StreamConfig struct {
 	LatchPackets int // packets in sequence from a new source before we send there; default 3
 	DigitBuffer  int // capacity of the Digits channel; default 64
 
+	// OnClose, when set, receives the stream's final counters once, when
+	// it closes (for totals such as a node's RTP loss).
+	OnClose func(StreamStats)
+
 	received func() // test hook: called after each datagram is handled
 }
 
@@ -272,6 +276,9 @@ func (s *Stream) Close() error {
 		s.digClosed = true
 		close(s.digits)
 		s.digMu.Unlock()
+		if s.cfg.OnClose != nil {
+			s.cfg.OnClose(s.Stats())
+		}
 	})
 	return err
 }

@@ -155,6 +155,24 @@ func TestStreamReorderLossDuplicates(t *testing.T) {
 	}
 }
 
+// OnClose hands the final counters over exactly once, however often the
+// stream is closed (a node's RTP loss totals are built from them).
+func TestStreamOnCloseReportsFinalStats(t *testing.T) {
+	var calls []StreamStats
+	s := newTestStream(t, StreamConfig{OnClose: func(st StreamStats) { calls = append(calls, st) }})
+	p := newPeer(t)
+	s.SetMedia(Media{Codec: PCMU, Remote: p.addr(), Direction: SendRecv})
+	for k := range 3 {
+		p.sendRaw(s.LocalAddr(), p.audio(PCMU, packetAudio(k, 160)))
+	}
+	waitFor(t, "datagrams", func() bool { return s.Stats().PacketsIn == 3 })
+	s.Close()
+	s.Close()
+	if len(calls) != 1 || calls[0].PacketsIn != 3 {
+		t.Fatalf("OnClose calls: %+v", calls)
+	}
+}
+
 func TestStreamMalformedPackets(t *testing.T) {
 	s := newTestStream(t, StreamConfig{})
 	p := newPeer(t)
