@@ -15,49 +15,11 @@ cd "$(dirname "$0")/.."
 rates=${*:-50 100 200 400}
 agents=${BENCH_AGENTS:-200}
 secs=${BENCH_SECONDS:-10}
-out=bench/out; rm -rf "$out"; mkdir -p "$out"
-data=$(mktemp -d)
-freeport() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-hp=$(freeport); sp=$(freeport)
-cp bench/sipp/*.xml "$out"/; cp /usr/share/sip-tester/dtmf_2833_*.pcap "$out"/ 2>/dev/null || true
-go build -o "$out/hotline" ./cmd/hotline
-
-# A provisioning file with many agents on one bench queue (8100).
-{
-  echo "extensions:"
-  for i in $(seq 1 "$agents"); do echo "  - {number: \"$((3000+i))\", password: bench-pass-1}"; done
-  echo "users:"
-  for i in $(seq 1 "$agents"); do echo "  - {username: bench$i, display_name: bench$i, role: agent, password: bench-pass-1, extension: \"$((3000+i))\"}"; done
-  echo "queues:"
-  echo "  - name: bench"
-  echo "    strategy: longest_idle"
-  echo "    members: [$(seq -s, -f 'bench%g' 1 "$agents")]"
-  echo "numbers:"
-  echo "  - {number: \"8100\", route_kind: queue, route_target: bench}"
-} > "$out/bench.yaml"
-env="HOTLINE_DATA_DIR=$data HOTLINE_HTTP_ADDR=127.0.0.1:$hp HOTLINE_SIP_ADDR=127.0.0.1:$sp HOTLINE_DEMO_PASSWORD=bench-pass-1 HOTLINE_LOG_LEVEL=${BENCH_LOG_LEVEL:-error} HOTLINE_RTP_PORT_MIN=20000 HOTLINE_RTP_PORT_MAX=60000"
-env $env "$out/hotline" migrate >/dev/null
-env $env "$out/hotline" provision -f "$out/bench.yaml" >/dev/null
-env $env "$out/hotline" serve >"$out/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; pkill -f "sipp .*$out" 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$hp/readyz" >/dev/null && break; sleep 0.1; done
-
-# Register the agents, all pointing at one answering sipp.
-uas=$(freeport)
-sipp 127.0.0.1:"$sp" -sf test/sipp/agent_answer_many.xml -p "$uas" -i 127.0.0.1 -mp "$(freeport)" -aa -nostdin -bg >/dev/null || true  # sipp -bg exits 99
-# sipp's [authentication] cannot take injected fields, so one short sipp
-# per agent, ten at a time.
-pids=()
-for i in $(seq 1 "$agents"); do
-  sipp 127.0.0.1:"$sp" -sf test/sipp/agent_register.xml -s "$((3000+i))" -au "$((3000+i))" -ap bench-pass-1 \
-    -key uasport "$uas" -m 1 -i 127.0.0.1 -p "$(freeport)" -nostdin -timeout 20s >/dev/null 2>&1 &
-  pids+=($!)
-  if (( i % 10 == 0 )); then wait "${pids[@]}"; pids=(); fi
-done
-[ ${#pids[@]} -eq 0 ] || wait "${pids[@]}"
-ready=$(curl -s "http://127.0.0.1:$hp/metrics" | awk '/^hotline_sip_requests_total/ {print $2}')
-echo "agents registered ($agents, SIP requests so far: $ready)"
+out=bench/out
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+setup_node "$agents"
+register_agents "$agents"
 
 # run NAME SCENARIO-ARGS...: one load step; prints successes and failures.
 run() {
