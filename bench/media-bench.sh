@@ -26,16 +26,15 @@ out=bench/out-media
 . bench/lib.sh
 setup_node "$agents"
 rss() { echo $(( $(ps -o rss= -p "$server") * 1024 )); }
-heap() { live_heap; }
 mib() { python3 -c "print(f'{$1/1048576:.1f} MiB')"; }
 kib() { python3 -c "print(f'{$1/1024:.1f} KiB')"; }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 
 sleep 2
-rss0=$(rss); heap0=$(heap)
+rss0=$(rss); heap0=$(live_heap)
 register_agents "$agents" -rtp_echo
 sleep 35 # the REGISTER transactions' timers (32 s) expire: what stays is the registrations
-rss1=$(rss); heap1=$(heap)
+rss1=$(rss); heap1=$(live_heap)
 echo "registered extensions: RSS $(mib "$rss0") → $(mib "$rss1"), live heap $(mib "$heap0") → $(mib "$heap1");" \
   "per extension: RSS $(kib $(( (rss1 - rss0) / agents ))), heap $(kib $(( (heap1 - heap0) / agents )))"
 
@@ -58,14 +57,14 @@ for c in $steps; do
   ramp=$(( (c + rate - 1) / rate ))
   hold=$(( (ramp + 20) * 1000 ))
   r0=$(rtp received); l0=$(rtp lost); t0=$(rtp late); k0=$(udp_drops)
-  idle_rss=$(rss); idle_heap=$(heap)
+  idle_rss=$(rss); idle_heap=$(live_heap)
   sipp 127.0.0.1:"$sp" -sf "$out/bench_queue_hold.xml" -s 8100 -r "$rate" -l "$c" -m "$c" -d "$hold" -rtp_echo \
     -i 127.0.0.1 -p "$(freeport)" -mp "$(freeport)" -nostdin -timeout $(( hold / 1000 + ramp + 60 ))s \
     -trace_stat -stf "$out/calls-$c.csv" -fd 1 >/dev/null 2>&1 &
   caller=$!
   sleep $(( ramp + 5 ))
   cpu0=$(metric process_cpu_seconds_total); peers0=$(peer_cpu "$caller")
-  active=$(metric hotline_calls_active); up_rss=$(rss); up_heap=$(heap)
+  active=$(metric hotline_calls_active); up_rss=$(rss); up_heap=$(live_heap)
   sleep 10
   cpu1=$(metric process_cpu_seconds_total); peers1=$(peer_cpu "$caller")
   census=$(drops_by_process)

@@ -43,6 +43,9 @@ func (m *Manager) callByACD(id string) (*Call, bool) {
 	base, consult := strings.CutSuffix(id, consultSuffix)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if c := m.calls[base]; c != nil && c.acdID() == base {
+		return c, consult // the usual case; callbacks go by their original call's ID
+	}
 	for _, c := range m.calls {
 		if c.acdID() == base {
 			return c, consult

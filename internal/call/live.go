@@ -69,7 +69,7 @@ func (c *Call) Info() Info {
 		in.Agents = append(in.Agents, PartyInfo{UserID: l.agent.UserID, Extension: l.agent.Extension, Name: l.agent.Name,
 			Since: l.answered, Consulting: true})
 	}
-	if c.consultQ != nil || (c.consult == nil && c.consultExt == nil && c.consultTo != "" && c.ringingConsult()) {
+	if c.consultQ != nil || c.ringingConsult() { // waiting or ringing: not answered yet
 		in.Consulting = c.consultTo
 	}
 	for _, l := range c.ringing {
