@@ -73,6 +73,7 @@ type App struct {
 	Calls    *call.Manager
 	CRM      *crm.Service
 	Dialer   *dialer.Service
+	Mgmt     Management // reports, early warning, appraisal, satisfaction, complaints
 	UI       *web.UI
 	Registry *prometheus.Registry
 
@@ -151,8 +152,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	}
 	a.CallLog.OnCDR = a.customerContacted
 	a.Dialer = dialer.New(db, a.Calls, queueAgents{a}, a.CRM, log)
+	if err := a.openManagement(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.API = api.New(api.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version,
-		Modules: []api.Module{
+		Modules: append([]api.Module{
 			api.PBXRoutes{Svc: a.PBX},
 			api.QueueRoutes{Svc: a.Queues, Routed: a.PBX.Routes},
 			api.IVRRoutes{DB: db, Flows: a.Flows, Prompts: a.Prompts, DataDir: cfg.DataDir, Routed: a.PBX.Routes},
@@ -160,7 +165,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 			api.LiveRoutes{DB: db, Org: a.Org, ACD: a.ACD, Calls: a.Calls},
 			api.CRMRoutes{Svc: a.CRM},
 			api.DialerRoutes{Svc: a.Dialer},
-		}})
+		}, a.managementRoutes()...)})
 	a.UI, err = web.New(web.Deps{DB: db, Org: a.Org, Auth: a.Auth, SecureCookies: cfg.SecureCookies, Version: Version, Log: log})
 	if err != nil {
 		a.Close()
@@ -177,6 +182,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	}
 	if err := a.UI.AddModule(deskui.New(deskui.Deps{UI: a.UI, Org: a.Org, CRM: a.CRM, Dialer: a.Dialer,
 		Queues: a.Queues, Log: log})); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.managementUI(); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -367,6 +376,7 @@ func (a *App) Serve(ctx context.Context) error {
 	go a.CRM.RunRecycleEvery(ctx, time.Hour)
 	go a.Dialer.Run(callsCtx)
 	go a.publishQueues(callsCtx)
+	a.runManagement(callsCtx)
 	fmt.Fprintf(a.Out, "Hotline %s is running: http://%s/ — SIP on %s (UDP and TCP)\n", Version, a.HTTPAddr(), a.SIP.Addr("udp"))
 	select {
 	case err := <-errc:

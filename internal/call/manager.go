@@ -70,6 +70,11 @@ type Manager struct {
 
 	kick   chan struct{}
 	agentq chan acd.AgentEvent
+	// wrapCall is, per agent, the call log ID of the call they answered
+	// last: the ACD names calls by its own IDs (a callback by its original
+	// call's, a consultation with "#consult"), the log by the call's.
+	// Only the agent-event goroutine touches it.
+	wrapCall map[int64]string
 	// ctx is every call's parent; it ends when Run's context does.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -87,7 +92,8 @@ func New(d Deps) *Manager {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Manager{Deps: d, sdp: media.NewLocalSDP(d.MediaIP), calls: map[string]*Call{}, byAgent: map[int64]*Call{},
-		kick: make(chan struct{}, 1), agentq: make(chan acd.AgentEvent, 4096), ctx: ctx, cancel: cancel}
+		kick: make(chan struct{}, 1), agentq: make(chan acd.AgentEvent, 4096), wrapCall: map[int64]string{},
+		ctx: ctx, cancel: cancel}
 	m.Metrics = newMetrics(m)
 	return m
 }
@@ -197,6 +203,27 @@ func (m *Manager) writeAgentEvents(ctx context.Context) {
 func (m *Manager) logAgent(ctx context.Context, e acd.AgentEvent) {
 	m.Log.AppendAgent(ctx, calllog.AgentEvent{AgentID: e.AgentID, At: time.UnixMilli(e.AtMs), From: string(e.From),
 		To: string(e.To), Reason: string(e.Reason), CallID: e.CallID})
+	m.trackWrapUp(ctx, e)
+}
+
+// trackWrapUp records the end of an agent's after-call work on the call it
+// followed (agent.wrapup_end), so that the agent's leg carries its wrap-up
+// time: the ACD knows when wrap-up ends, the call log which call it was.
+func (m *Manager) trackWrapUp(ctx context.Context, e acd.AgentEvent) {
+	switch {
+	case e.To == acd.OnCall && e.CallID != "":
+		if c, _ := m.callByACD(e.CallID); c != nil {
+			m.wrapCall[e.AgentID] = c.ID
+		}
+	case e.From == acd.WrapUp && e.To != acd.WrapUp:
+		if id := m.wrapCall[e.AgentID]; id != "" {
+			delete(m.wrapCall, e.AgentID)
+			m.Log.Append(ctx, calllog.Event{CallID: id, At: time.UnixMilli(e.AtMs), Type: calllog.AgentWrapUpEnd,
+				AgentID: e.AgentID})
+		}
+	case e.To == acd.LoggedOut:
+		delete(m.wrapCall, e.AgentID)
+	}
 }
 
 // route is the ACD loop: timers, then offers.

@@ -19,6 +19,12 @@ const (
 	OutcomeCallback  Outcome = "callback"  // the caller left a callback request instead of waiting
 )
 
+// Results of a call.resolution event.
+const (
+	ResultResolved   = "resolved"
+	ResultUnresolved = "unresolved"
+)
+
 // CDR is the one-row summary of a call.
 type CDR struct {
 	CallID            string    `json:"call_id"`
@@ -49,6 +55,7 @@ type CDR struct {
 	HangupCause       string    `json:"hangup_cause,omitempty"`
 	Rating            int       `json:"rating,omitempty"`
 	CallbackRequested bool      `json:"callback_requested"`
+	Unresolved        bool      `json:"unresolved"` // the agent marked the issue unresolved (call.resolution)
 	CustomerID        int64     `json:"customer_id,omitempty"`
 	RecordingID       int64     `json:"recording_id,omitempty"`
 }
@@ -206,6 +213,8 @@ func Derive(events []Event) (CDR, []Leg) {
 			}
 		case CallRated:
 			c.Rating = e.Data.Score
+		case CallResolution:
+			c.Unresolved = e.Data.Result == ResultUnresolved
 		case CallbackAsked:
 			// A retry queued by a callback the customer missed is not a
 			// new request from a caller.

@@ -36,6 +36,7 @@ const (
 	CallEnded        Type = "call.ended"         // the call is over; who hung up
 	AgentWrapUpEnd   Type = "agent.wrapup_end"   // after-call work of a leg finished
 	CallRated        Type = "call.rated"         // satisfaction rating entered
+	CallResolution   Type = "call.resolution"    // the agent marked the caller's issue resolved or not (may come after call.ended)
 	CallbackAsked    Type = "callback.requested" // the caller asked to be called back, keeping their place
 	CallbackMade     Type = "callback.made"
 	RecordingStarted Type = "recording.started"
@@ -72,7 +73,7 @@ type Data struct {
 	Digit     string   `json:"digit,omitempty"`
 	Method    string   `json:"method,omitempty"` // rfc4733, info, inband
 	Path      []string `json:"path,omitempty"`
-	Result    string   `json:"result,omitempty"`
+	Result    string   `json:"result,omitempty"` // ivr.left: how the flow ended; call.resolution: resolved, unresolved
 	Priority  int      `json:"priority,omitempty"`
 	Skills    []string `json:"skills,omitempty"`
 	Position  int      `json:"position,omitempty"`

@@ -40,6 +40,9 @@ type Log struct {
 	BatchSize  int
 	// OnCDR, when set, is called after a call's CDR is written.
 	OnCDR func(CDR, []Leg)
+	// OnAmend, when set, is called after an event that amends an ended
+	// call's records (a late wrap-up end, a resolution mark) is written.
+	OnAmend func(Event)
 }
 
 type liveCall struct {
@@ -53,7 +56,7 @@ type write struct {
 	agent *AgentEvent
 	cdr   *CDR
 	legs  []Leg
-	wrap  *Event // a wrap-up end after the call's CDR was written
+	amend *Event // a wrap-up end or resolution after the call's CDR was written
 	flush chan struct{}
 }
 
@@ -80,11 +83,11 @@ func (l *Log) Append(ctx context.Context, e Event) Event {
 	e.At = e.At.Truncate(time.Millisecond)
 	l.mu.Lock()
 	c := l.calls[e.CallID]
-	if c == nil && e.Type == AgentWrapUpEnd {
-		// The call is over; amend its agent leg. The writer numbers the
+	if c == nil && amends(e.Type) {
+		// The call is over; amend its records. The writer numbers the
 		// event (Seq) from the table, so it gets a copy of its own.
 		w := e
-		l.enqueue(write{wrap: &w})
+		l.enqueue(write{amend: &w})
 		l.mu.Unlock()
 		l.pub(ctx, e)
 		return e
@@ -179,6 +182,8 @@ func (w write) callID() string {
 		return w.event.CallID
 	case w.cdr != nil:
 		return w.cdr.CallID
+	case w.amend != nil:
+		return w.amend.CallID
 	}
 	return ""
 }
@@ -282,6 +287,13 @@ func (l *Log) writeBatch(batch []write) {
 			}
 		}
 	}
+	if l.OnAmend != nil {
+		for _, w := range batch {
+			if w.amend != nil {
+				l.OnAmend(*w.amend)
+			}
+		}
+	}
 }
 
 func writeOne(ctx context.Context, tx *sql.Tx, w write) error {
@@ -292,8 +304,8 @@ func writeOne(ctx context.Context, tx *sql.Tx, w write) error {
 		return insertAgentEvent(ctx, tx, w.agent)
 	case w.cdr != nil:
 		return insertCDR(ctx, tx, w.cdr, w.legs)
-	case w.wrap != nil:
-		return amendWrapUp(ctx, tx, w.wrap)
+	case w.amend != nil:
+		return amend(ctx, tx, w.amend)
 	}
 	return nil
 }
@@ -324,14 +336,15 @@ func insertAgentEvent(ctx context.Context, tx *sql.Tx, e *AgentEvent) error {
 func insertCDR(ctx context.Context, tx *sql.Tx, c *CDR, legs []Leg) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO cdrs (call_id, direction, caller, callee, number, trunk, started_at, answered_at,
 		ended_at, outcome, blocked_reason, ivr_path, queue, queued_at, wait_ms, ring_ms, talk_ms, hold_ms, holds, transfers,
-		conferenced, agent_id, team_id, department_id, hangup_by, hangup_cause, rating, callback_requested, customer_id, recording_id)
+		conferenced, agent_id, team_id, department_id, hangup_by, hangup_cause, rating, callback_requested, customer_id, recording_id,
+		unresolved)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-		$25, $26, $27, $28, $29, $30)`,
+		$25, $26, $27, $28, $29, $30, $31)`,
 		c.CallID, c.Direction, c.Caller, c.Callee, c.Number, c.Trunk, c.StartedAt.UnixMilli(), store.Millis(c.AnsweredAt),
 		store.Millis(c.EndedAt), string(c.Outcome), c.BlockedReason, c.IVRPath, c.Queue, store.Millis(c.QueuedAt), c.WaitMS,
 		c.RingMS, c.TalkMS, c.HoldMS, c.Holds, c.Transfers, c.Conferenced, store.NullID(c.AgentID), store.NullID(c.TeamID),
 		store.NullID(c.DepartmentID), c.HangupBy, c.HangupCause, c.Rating, c.CallbackRequested, store.NullID(c.CustomerID),
-		store.NullID(c.RecordingID))
+		store.NullID(c.RecordingID), c.Unresolved)
 	if err != nil {
 		return fmt.Errorf("calllog: insert cdr %s: %w", c.CallID, err)
 	}
@@ -349,13 +362,25 @@ func insertCDR(ctx context.Context, tx *sql.Tx, c *CDR, legs []Leg) error {
 	return nil
 }
 
-// amendWrapUp records a wrap-up end that came after the call's CDR: the
-// event itself (next seq of its call) and the leg's wrap-up time.
-func amendWrapUp(ctx context.Context, tx *sql.Tx, e *Event) error {
+// amends reports whether events of type t may come after the call ended,
+// amending its records instead of being refused.
+func amends(t Type) bool { return t == AgentWrapUpEnd || t == CallResolution }
+
+// amend records an event that came after the call's CDR: the event itself
+// (next seq of its call) and what it changes: the leg's wrap-up time, or the
+// CDR's resolution.
+func amend(ctx context.Context, tx *sql.Tx, e *Event) error {
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(seq), 0) + 1 FROM call_events WHERE call_id = $1`, e.CallID).Scan(&e.Seq); err != nil {
 		return err
 	}
+	if e.Seq == 1 {
+		return nil // no such call: nothing to amend
+	}
 	if err := insertEvent(ctx, tx, e); err != nil {
+		return err
+	}
+	if e.Type == CallResolution {
+		_, err := tx.ExecContext(ctx, `UPDATE cdrs SET unresolved = $1 WHERE call_id = $2`, e.Data.Result == ResultUnresolved, e.CallID)
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE cdr_legs SET wrapup_end_at = $1,

@@ -56,7 +56,7 @@ type CDRFilter struct {
 const cdrCols = `call_id, direction, caller, callee, number, trunk, started_at, answered_at, ended_at, outcome, blocked_reason,
 	ivr_path, queue, queued_at, wait_ms, ring_ms, talk_ms, hold_ms, holds, transfers, conferenced, COALESCE(agent_id, 0),
 	COALESCE(team_id, 0), COALESCE(department_id, 0), hangup_by, hangup_cause, rating, callback_requested,
-	COALESCE(customer_id, 0), COALESCE(recording_id, 0)`
+	COALESCE(customer_id, 0), COALESCE(recording_id, 0), unresolved`
 
 func scanCDR(row interface{ Scan(...any) error }) (*CDR, error) {
 	var c CDR
@@ -65,7 +65,7 @@ func scanCDR(row interface{ Scan(...any) error }) (*CDR, error) {
 	err := row.Scan(&c.CallID, &c.Direction, &c.Caller, &c.Callee, &c.Number, &c.Trunk, &started, &answered, &ended, &outcome,
 		&c.BlockedReason, &c.IVRPath, &c.Queue, &queued, &c.WaitMS, &c.RingMS, &c.TalkMS, &c.HoldMS, &c.Holds, &c.Transfers,
 		&c.Conferenced, &c.AgentID, &c.TeamID, &c.DepartmentID, &c.HangupBy, &c.HangupCause, &c.Rating, &c.CallbackRequested,
-		&c.CustomerID, &c.RecordingID)
+		&c.CustomerID, &c.RecordingID, &c.Unresolved)
 	if err != nil {
 		return nil, err
 	}
