@@ -177,6 +177,9 @@ func Derive(events []Event) (CDR, []Leg) {
 			if e.Data.Kind == "voicemail" || e.Data.Kind == "hangup" {
 				c.Outcome = OutcomeOverflow
 			}
+			if c.AnsweredAt.IsZero() && !c.QueuedAt.IsZero() {
+				c.WaitMS = ms(e.At.Sub(c.QueuedAt)) // until the limit moved it (an answer elsewhere replaces it)
+			}
 		case LegEnded:
 			if l := open[e.AgentID]; l != nil {
 				endLeg(l, e.At)

@@ -107,7 +107,7 @@ func TestDeriveOutcomes(t *testing.T) {
 		{"overflow to voicemail", script("o", offered,
 			step{1, QueueEntered, func(e *Event) { e.Queue = "sales" }},
 			step{301, QueueOverflow, func(e *Event) { e.Data.Kind = "voicemail" }},
-			step{330, CallEnded, func(e *Event) { e.Data.By = "caller" }}), OutcomeOverflow, 0, "caller"},
+			step{330, CallEnded, func(e *Event) { e.Data.By = "caller" }}), OutcomeOverflow, 300000, "caller"},
 		{"outbound not answered", script("x",
 			step{0, CallOffered, func(e *Event) { e.Data.Direction = "outbound" }},
 			step{30, CallEnded, func(e *Event) { e.Data.By = "system"; e.Data.Cause = "no_answer" }}), OutcomeFailed, 0, "system"},

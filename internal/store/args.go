@@ -30,3 +30,18 @@ func (a *Args) In(vals ...int64) string {
 
 // Values returns the collected arguments.
 func (a *Args) Values() []any { return a.vals }
+
+// InText is In for text values.
+func (a *Args) InText(vals ...string) string {
+	if len(vals) == 0 {
+		return "(NULL)"
+	}
+	s := "("
+	for i, v := range vals {
+		if i > 0 {
+			s += ", "
+		}
+		s += a.Add(v)
+	}
+	return s + ")"
+}

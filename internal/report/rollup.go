@@ -1,0 +1,303 @@
+package report
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hotline-cc/hotline/internal/store"
+)
+
+// callKey is a row of rep_calls_*: a bucket's calls of one queue, direction
+// and agent (with the team and department that are its data scope).
+type callKey struct {
+	bucket           int64
+	queue, direction string
+	agent, team      int64
+	dept             int64
+}
+
+// dimKey is a row of rep_dims_*: a bucket's calls by one more dimension.
+type dimKey struct {
+	bucket                int64
+	dim, value, direction string
+	team, dept            int64
+}
+
+// The dimensions rep_dims keeps.
+var dims = []GroupBy{GroupNumber, GroupCampaign, GroupSource, GroupLevel}
+
+func dimValue(f callFacts, d GroupBy) string {
+	switch d {
+	case GroupNumber:
+		return f.cdr.Number
+	case GroupCampaign:
+		if f.campaign == 0 {
+			return ""
+		}
+		return strconv.FormatInt(f.campaign, 10)
+	case GroupSource:
+		return f.source
+	case GroupLevel:
+		return f.level
+	}
+	return ""
+}
+
+// rolled is the rollup rows of some buckets.
+type rolled struct {
+	calls map[callKey]*CallSums
+	dims  map[dimKey]*CallSums
+}
+
+// fold adds calls into rollup rows: each CDR under its own row, each leg
+// under its agent's.
+func fold(facts []callFacts, lim func(queue string) limits) rolled {
+	r := rolled{calls: map[callKey]*CallSums{}, dims: map[dimKey]*CallSums{}}
+	add := func(k callKey, s CallSums) {
+		if r.calls[k] == nil {
+			r.calls[k] = &CallSums{}
+		}
+		r.calls[k].Add(s)
+	}
+	addDims := func(f callFacts, b int64, team, dept int64, s CallSums) {
+		for _, d := range dims {
+			k := dimKey{b, string(d), dimValue(f, d), f.cdr.Direction, team, dept}
+			if r.dims[k] == nil {
+				r.dims[k] = &CallSums{}
+			}
+			r.dims[k].Add(s)
+		}
+	}
+	for _, f := range facts {
+		c := f.cdr
+		b := BucketOf(c.StartedAt)
+		s := classifyCall(c, f.repeated, f.scale, lim(c.Queue))
+		add(callKey{b, c.Queue, c.Direction, c.AgentID, c.TeamID, c.DepartmentID}, s)
+		addDims(f, b, c.TeamID, c.DepartmentID, s)
+		for _, l := range f.legs {
+			ls := classifyLeg(l)
+			add(callKey{b, l.Queue, c.Direction, l.AgentID, l.TeamID, l.DepartmentID}, ls)
+			addDims(f, b, l.TeamID, l.DepartmentID, ls)
+		}
+	}
+	return r
+}
+
+// lockRollups serialises rollup writers across nodes (PostgreSQL; SQLite
+// has one writer anyway).
+func lockRollups(ctx context.Context, db *store.DB, tx *sql.Tx) error {
+	if db.Dialect != store.Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7419)`)
+	return err
+}
+
+// gen is a dirty bucket and the generation of its mark when read.
+type gen struct{ bucket, gen int64 }
+
+// writeCalls replaces the 15-minute call rollups of [from, to) with r,
+// marks their days for re-aggregation and clears the dirty marks that did
+// not move on meanwhile.
+func writeCalls(ctx context.Context, db *store.DB, from, to int64, r rolled, done []gen, loc *time.Location) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := lockRollups(ctx, db, tx); err != nil {
+			return err
+		}
+		for _, t := range []string{"rep_calls_15m", "rep_dims_15m"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE bucket >= $1 AND bucket < $2`, from, to); err != nil {
+				return fmt.Errorf("report: clear %s: %w", t, err)
+			}
+		}
+		if err := insertCalls(ctx, tx, "rep_calls_15m", r.calls); err != nil {
+			return err
+		}
+		if err := insertDims(ctx, tx, "rep_dims_15m", r.dims); err != nil {
+			return err
+		}
+		for d := dayStart(from, loc); d < to; d = nextDay(d, loc) {
+			if err := mark(ctx, tx, dirtyCallsDay, d); err != nil {
+				return err
+			}
+		}
+		return clearDirty(ctx, tx, DirtyCalls, done)
+	})
+}
+
+func clearDirty(ctx context.Context, tx *sql.Tx, kind string, done []gen) error {
+	for _, g := range done {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM rep_dirty WHERE kind = $1 AND bucket = $2 AND gen = $3`, kind, g.bucket, g.gen); err != nil {
+			return fmt.Errorf("report: clear dirty mark: %w", err)
+		}
+	}
+	return nil
+}
+
+// insertRows writes rows with a multi-row INSERT, a few hundred at a time
+// (SQLite allows 32,766 parameters per statement).
+func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, rows [][]any) error {
+	per := max(1, 20000/len(cols))
+	for len(rows) > 0 {
+		n := min(len(rows), per)
+		var args store.Args
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		for i, row := range rows[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(")
+			for j, v := range row {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(args.Add(v))
+			}
+			b.WriteString(")")
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args.Values()...); err != nil {
+			return fmt.Errorf("report: write %s: %w", table, err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+func sumsRow(prefix []any, s *CallSums) []any {
+	row := prefix
+	for _, f := range s.fields() {
+		row = append(row, *f)
+	}
+	return row
+}
+
+func insertCalls(ctx context.Context, tx *sql.Tx, table string, rows map[callKey]*CallSums) error {
+	cols := append([]string{"bucket", "queue", "direction", "agent_id", "team_id", "department_id"}, callCols...)
+	var out [][]any
+	for k, s := range rows {
+		out = append(out, sumsRow([]any{k.bucket, k.queue, k.direction, k.agent, k.team, k.dept}, s))
+	}
+	return insertRows(ctx, tx, table, cols, out)
+}
+
+func insertDims(ctx context.Context, tx *sql.Tx, table string, rows map[dimKey]*CallSums) error {
+	cols := append([]string{"bucket", "dim", "value", "direction", "team_id", "department_id"}, callCols...)
+	var out [][]any
+	for k, s := range rows {
+		out = append(out, sumsRow([]any{k.bucket, k.dim, k.value, k.direction, k.team, k.dept}, s))
+	}
+	return insertRows(ctx, tx, table, cols, out)
+}
+
+// writeAgents replaces the 15-minute agent rollups of [from, to).
+func writeAgents(ctx context.Context, db *store.DB, from, to int64, rows map[agentKey]*agentRow, done []gen, loc *time.Location) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := lockRollups(ctx, db, tx); err != nil {
+			return err
+		}
+		for _, t := range []string{"rep_agents_15m", "rep_reasons_15m"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE bucket >= $1 AND bucket < $2`, from, to); err != nil {
+				return fmt.Errorf("report: clear %s: %w", t, err)
+			}
+		}
+		cols := append([]string{"bucket", "agent_id", "team_id", "department_id"}, agentCols...)
+		var out, reasons [][]any
+		for k, r := range rows {
+			row := []any{k.bucket, k.agent, r.team, r.dept}
+			for _, f := range r.sums.fields() {
+				row = append(row, *f)
+			}
+			out = append(out, row)
+			for reason, ms := range r.reasons {
+				reasons = append(reasons, []any{k.bucket, k.agent, r.team, r.dept, reason, ms})
+			}
+		}
+		if err := insertRows(ctx, tx, "rep_agents_15m", cols, out); err != nil {
+			return err
+		}
+		if err := insertRows(ctx, tx, "rep_reasons_15m", []string{"bucket", "agent_id", "team_id", "department_id", "reason", "ms"},
+			reasons); err != nil {
+			return err
+		}
+		for d := dayStart(from, loc); d < to; d = nextDay(d, loc) {
+			if err := mark(ctx, tx, dirtyAgentsDay, d); err != nil {
+				return err
+			}
+		}
+		return clearDirty(ctx, tx, DirtyAgents, done)
+	})
+}
+
+// aggregateDay rebuilds one local day's day rollups of a kind from its
+// 15-minute rows.
+func aggregateDay(ctx context.Context, db *store.DB, kind string, day gen, loc *time.Location) error {
+	end := nextDay(day.bucket, loc)
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := lockRollups(ctx, db, tx); err != nil {
+			return err
+		}
+		var stmts []dayStmt
+		if kind == dirtyCallsDay {
+			stmts = []dayStmt{{"rep_calls", "queue, direction, agent_id, team_id, department_id", callAggs()},
+				{"rep_dims", "dim, value, direction, team_id, department_id", callAggs()}}
+		} else {
+			stmts = []dayStmt{{"rep_agents", "agent_id, team_id, department_id", sumAggs(agentCols)},
+				{"rep_reasons", "agent_id, team_id, department_id, reason", sumAggs([]string{"ms"})}}
+		}
+		for _, s := range stmts {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+s.table+`_day WHERE bucket = $1`, day.bucket); err != nil {
+				return fmt.Errorf("report: clear %s_day: %w", s.table, err)
+			}
+			q := `INSERT INTO ` + s.table + `_day (bucket, ` + s.keys + `, ` + s.aggs.cols + `) SELECT $1, ` + s.keys + `, ` +
+				s.aggs.exprs + ` FROM ` + s.table + `_15m WHERE bucket >= $1 AND bucket < $2 GROUP BY ` + s.keys
+			if _, err := tx.ExecContext(ctx, q, day.bucket, end); err != nil {
+				return fmt.Errorf("report: aggregate %s_day: %w", s.table, err)
+			}
+		}
+		return clearDirty(ctx, tx, kind, []gen{day})
+	})
+}
+
+type dayStmt struct {
+	table, keys string
+	aggs        aggs
+}
+
+// aggs is a column list and its aggregate expressions.
+type aggs struct{ cols, exprs string }
+
+func sumAggs(cols []string) aggs {
+	ex := make([]string, len(cols))
+	for i, c := range cols {
+		ex[i] = "SUM(" + c + ")"
+	}
+	return aggs{strings.Join(cols, ", "), strings.Join(ex, ", ")}
+}
+
+func callAggs() aggs {
+	ex := make([]string, len(callCols))
+	for i, c := range callCols {
+		if c == maxCol {
+			ex[i] = "MAX(" + c + ")"
+		} else {
+			ex[i] = "SUM(" + c + ")"
+		}
+	}
+	return aggs{strings.Join(callCols, ", "), strings.Join(ex, ", ")}
+}
+
+// dayStart returns the local midnight starting the day holding ms.
+func dayStart(ms int64, loc *time.Location) int64 {
+	t := time.UnixMilli(ms).In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc).UnixMilli()
+}
+
+// nextDay returns the local midnight after the day starting at ms.
+func nextDay(ms int64, loc *time.Location) int64 {
+	t := time.UnixMilli(ms).In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc).UnixMilli()
+}
