@@ -4,6 +4,7 @@
 //	hotline migrate               apply database migrations and exit
 //	hotline user list|create|reset-password
 //	hotline provision -f FILE     apply a YAML call-center description
+//	hotline simulate              generate realistic traffic into the event log
 //	hotline version
 package main
 
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCmd(ctx, args, getenv, stdout, stderr)
 	case "provision":
 		return provisionCmd(ctx, args, getenv, stdout, stderr)
+	case "simulate":
+		return simulateCmd(ctx, args, getenv, stdout, stderr)
 	case "version":
 		return version(stdout)
 	case "help", "-h", "--help":
@@ -66,6 +69,8 @@ Commands:
   user reset-password -username NAME [-password PW]
   provision -f FILE  apply a YAML description (users, extensions, trunks, queues,
                    IVR flows, numbers); idempotent. Example: examples/demo.yaml
+  simulate         generate realistic traffic into the event log (-days, -calls-per-day,
+                   -agents, -seed; docs/simulate.md) and bring the reports up to date
   version          print the version
 
 Every command takes the configuration flags; run "hotline serve -h" to list
