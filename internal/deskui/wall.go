@@ -1,35 +1,33 @@
 package deskui
 
 import (
+	"encoding/json"
 	"net/http"
+	"strconv"
 
+	"github.com/hotline-cc/hotline/internal/alert"
 	"github.com/hotline-cc/hotline/internal/org"
-)
-
-// Breach thresholds of the wallboard (预警): a figure past one is shown in
-// red. They are the industry targets of the domain reference (DOMAIN.md §2):
-// callers abandon after about 60 s on average, so a caller waiting longer
-// is at risk; the service level target is 80% answered within 20 s (80/20);
-// an abandonment rate above 5% is out of the 3–5% band.
-const (
-	LongestWaitAlertSec   = 60
-	ServiceLevelTargetPct = 80
-	AbandonAlertPct       = 5
 )
 
 // wallPollMs is how often the wallboard reloads its figures.
 const wallPollMs = 2000
 
-// wallView is the wallboard: the script fills it.
+// wallView is the wallboard: the script fills it. The thresholds are the
+// early-warning rules (internal/alert): Rules holds every rule's levels by
+// queue ID ("0" the defaults) for colouring the figures; WaitSec, SLPct and
+// AbandonPct are the default rule's warning levels, named in the intro.
+// With alerts:view the script also reads each queue's alert level.
 type wallView struct {
 	Texts      string
 	PollMs     int
-	WaitSec    int
-	SLPct      int
-	AbandonPct int
+	Rules      string
+	WaitSec    string
+	SLPct      string
+	AbandonPct string
 	CanAgents  bool
 	CanCalls   bool
 	CanMonitor bool
+	CanAlerts  bool
 }
 
 func (h *handlers) wallRoutes(mux *http.ServeMux) {
@@ -37,9 +35,21 @@ func (h *handlers) wallRoutes(mux *http.ServeMux) {
 }
 
 func (h *handlers) wall(w http.ResponseWriter, r *http.Request, a *org.Actor) error {
-	h.ui.Render(w, r, "desk_wall", wallView{Texts: h.scriptTexts(r), PollMs: wallPollMs,
-		WaitSec: LongestWaitAlertSec, SLPct: ServiceLevelTargetPct, AbandonPct: AbandonAlertPct,
+	rules, err := alert.LoadRules(r.Context(), h.ui.DB)
+	if err != nil {
+		return err
+	}
+	levels, err := json.Marshal(rules.Levels())
+	if err != nil {
+		return err
+	}
+	def := func(m alert.Metric) string {
+		e, _ := rules.Effective(0, m)
+		return strconv.FormatFloat(e.Warning, 'f', -1, 64)
+	}
+	h.ui.Render(w, r, "desk_wall", wallView{Texts: h.scriptTexts(r), PollMs: wallPollMs, Rules: string(levels),
+		WaitSec: def(alert.MetricLongestWait), SLPct: def(alert.MetricServiceLevel), AbandonPct: def(alert.MetricAbandonRate),
 		CanAgents: a.Can(org.P("agents", "view")), CanCalls: a.Can(org.P("calls", "view")),
-		CanMonitor: a.Can(org.P("calls", "monitor"))})
+		CanMonitor: a.Can(org.P("calls", "monitor")), CanAlerts: a.Can(alert.PermView)})
 	return nil
 }

@@ -152,6 +152,7 @@ type View struct {
 	Flash     *FlashMessage
 	Path      string
 	Version   string
+	Scripts   []string // modules' scripts for every page (Module.Scripts the actor may have)
 	Data      any
 }
 
@@ -205,6 +206,11 @@ func (u *UI) view(w http.ResponseWriter, r *http.Request, lang string, data any)
 	if a != nil {
 		v.Nav = visibleNav(u.nav, a, r.URL.Path)
 		v.RoleLabel = roleLabel(u.cat, lang, a.RoleKey, a.RoleName)
+		for _, s := range u.scripts {
+			if s.Perm == (org.Permission{}) || a.Can(s.Perm) {
+				v.Scripts = append(v.Scripts, s.Src)
+			}
+		}
 	}
 	here := r.URL.RequestURI()
 	if r.Method != http.MethodGet {

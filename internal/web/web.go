@@ -30,6 +30,10 @@
 //		},
 //	})
 //
+// A module may also put a panel on the home page (Module.Home: one of its
+// page templates, rendered with the data its Data func returns for the
+// actor), above the links.
+//
 // A page template file defines "title" and "content"; it may use the shared
 // partials ("input" and "select" form fields with their error, "field_error",
 // "form_error", "pager", "flash") and the template functions t (translate a
@@ -61,6 +65,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sort"
 
 	"github.com/hotline-cc/hotline/internal/auth"
 	"github.com/hotline-cc/hotline/internal/org"
@@ -85,6 +90,8 @@ type UI struct {
 	nav        []NavItem
 	modules    map[string]bool
 	routes     []func(mux *http.ServeMux)
+	scripts    []Script
+	panels     []HomePanel
 	registered bool
 }
 
@@ -95,6 +102,27 @@ type Module struct {
 	Pages    fs.FS                        // page templates (*.html at its root); page name = file name without .html
 	Messages map[string]map[string]string // language → catalog key → text; keys must be new
 	Routes   func(mux *http.ServeMux)     // registers the module's handlers (wrap them with Protect)
+	Scripts  []Script                     // included by the layout on every page, for users with their permission
+	Home     []HomePanel                  // panels on the home page, above the links
+}
+
+// HomePanel is a module's panel on the home page, above the links: Data
+// returns what the module's page template Page shows (its "content", with
+// the data as .Data), or nil to show nothing to this actor. Panels appear
+// by Order; one that fails is logged and left out, so the home page always
+// opens.
+type HomePanel struct {
+	Page  string
+	Order int
+	Data  func(r *http.Request, a *org.Actor) (any, error)
+}
+
+// Script is a module's script the layout includes on every page (deferred)
+// for logged-in users whose role grants Perm (zero: every logged-in user):
+// for what a module shows everywhere, such as notifications.
+type Script struct {
+	Src  string // a path the module serves, e.g. /alerts/static/notify.js
+	Perm org.Permission
 }
 
 // New builds the UI: it loads the message catalogs and parses the templates.
@@ -130,6 +158,14 @@ func (u *UI) AddModule(m Module) error {
 	if err := u.cat.checkMerge(m.Messages); err != nil {
 		return fmt.Errorf("web: module %s: %w", m.Name, err)
 	}
+	for _, p := range m.Home {
+		if p.Data == nil || m.Pages == nil {
+			return fmt.Errorf("web: module %s: home panel %q needs its page and a Data func", m.Name, p.Page)
+		}
+		if _, err := fs.Stat(m.Pages, p.Page+".html"); err != nil {
+			return fmt.Errorf("web: module %s: home panel %q: no such page", m.Name, p.Page)
+		}
+	}
 	if m.Pages != nil {
 		if err := u.tmpl.addPages(m.Pages); err != nil {
 			return fmt.Errorf("web: module %s: %w", m.Name, err)
@@ -140,6 +176,9 @@ func (u *UI) AddModule(m Module) error {
 	}
 	u.modules[m.Name] = true
 	u.nav = append(u.nav, m.Nav...)
+	u.scripts = append(u.scripts, m.Scripts...)
+	u.panels = append(u.panels, m.Home...)
+	sort.SliceStable(u.panels, func(i, j int) bool { return u.panels[i].Order < u.panels[j].Order })
 	if m.Routes != nil {
 		u.routes = append(u.routes, m.Routes)
 	}
