@@ -10,9 +10,6 @@ package crmui
 
 import (
 	"embed"
-	"encoding/json"
-	"fmt"
-	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,6 +23,9 @@ import (
 //go:embed templates/*.html i18n/*.json static/*
 var assets embed.FS
 
+// files are the module\'s templates, catalogs and static files.
+var files = web.ModuleFiles{Name: "crmui", FS: assets}
+
 // UI serves the CRM pages.
 type UI struct {
 	web *web.UI
@@ -38,8 +38,8 @@ func New(ui *web.UI, svc *crm.Service) web.Module {
 	return web.Module{
 		Name:     "crm",
 		Nav:      nav(),
-		Pages:    pages(),
-		Messages: messages(),
+		Pages:    files.Pages(),
+		Messages: files.Messages(),
 		Routes:   u.routes,
 	}
 }
@@ -65,46 +65,7 @@ func (u *UI) routes(mux *http.ServeMux) {
 	u.importRoutes(mux)
 	u.poolRoutes(mux)
 	u.adminRoutes(mux)
-	mux.Handle("GET /crm/assets/", http.StripPrefix("/crm/assets/", u.static()))
-}
-
-func (u *UI) static() http.Handler {
-	sub, _ := fs.Sub(assets, "static")
-	files := http.FileServerFS(sub)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
-	})
-}
-
-// pages returns the page templates, each with the module's partials in
-// front (web parses every page on its own).
-func pages() fs.FS {
-	p, err := web.PagesWithPartials(assets, "templates")
-	if err != nil {
-		panic(err) // embedded at build time
-	}
-	return p
-}
-
-func messages() map[string]map[string]string {
-	out := map[string]map[string]string{}
-	for _, l := range web.Languages() {
-		b, err := assets.ReadFile("i18n/" + l + ".json")
-		if err != nil {
-			panic(err)
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("crmui: i18n/%s.json: %v", l, err))
-		}
-		out[l] = m
-	}
-	return out
+	mux.Handle("GET /crm/assets/", http.StripPrefix("/crm/assets/", files.Static()))
 }
 
 // protect wraps a handler with the permission check of the web UI.

@@ -18,7 +18,7 @@ var keyRE = regexp.MustCompile(`"((?:crm|nav\.crm|nav\.section\.crm)\.[a-z0-9_.]
 // languages, with the same arguments; keys built from data exist for every
 // value the crm package knows.
 func TestCatalogsComplete(t *testing.T) {
-	m := messages()
+	m := files.Messages()
 	en, zh := m[web.LangEN], m[web.LangZH]
 	used := map[string]bool{}
 	scan := func(b []byte) {
@@ -103,7 +103,7 @@ func TestCRMErrorsTranslate(t *testing.T) {
 		{crm.CodeDuplicatePhone, `+8613800138000 already belongs to customer 张 三 (#12)`, "+8613800138000 已属于客户 张 三（#12）"},
 		{crm.CodeQuotaExceeded, `User a holds 3 customers with a quota of 3: 2 more would exceed it`, "User a 已持有 3 位客户，配额 3：再增加 2 位将超出配额"},
 	} {
-		m := messages()[web.LangZH]
+		m := files.Messages()[web.LangZH]
 		var got string
 		for _, p := range crmErrors {
 			if p.code == c.code {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"html/template"
 	"net/http"
 
 	"github.com/hotline-cc/hotline/internal/org"
@@ -13,6 +15,7 @@ type homeView struct {
 	Team       string
 	Links      []NavItem
 	Grants     []grantRow
+	Panels     []template.HTML // the modules' home panels (Module.Home)
 }
 
 // grantRow is one resource and the actions the actor's role grants on it.
@@ -37,8 +40,34 @@ func (u *UI) home(w http.ResponseWriter, r *http.Request, a *org.Actor) error {
 		}
 	}
 	sortNav(v.Links)
+	v.Panels = u.homePanels(r, a)
 	u.Render(w, r, "home", v)
 	return nil
+}
+
+// homePanels renders the modules' panels for the actor.
+func (u *UI) homePanels(r *http.Request, a *org.Actor) []template.HTML {
+	lang := Lang(r)
+	var out []template.HTML
+	for _, p := range u.panels {
+		data, err := p.Data(r, a)
+		if err != nil {
+			u.Log.Error("web: home panel", "page", p.Page, "err", err)
+			continue
+		}
+		t := u.tmpl.pages[lang][p.Page]
+		if data == nil || t == nil {
+			continue
+		}
+		v := &View{Lang: lang, Actor: a, Path: r.URL.Path, Version: u.Version, CSRF: CSRFToken(r), CSRFField: CSRFField(r), Data: data}
+		var buf bytes.Buffer
+		if err := t.ExecuteTemplate(&buf, "content", v); err != nil {
+			u.Log.Error("web: home panel", "page", p.Page, "err", err)
+			continue
+		}
+		out = append(out, template.HTML(buf.String())) // the module's own escaped template output
+	}
+	return out
 }
 
 // orgNames returns the names of a department and a team ("" for none).
