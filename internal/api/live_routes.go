@@ -54,6 +54,11 @@ type DialRequest struct {
 	Number string `json:"number"`
 }
 
+// ResolutionRequest marks whether a caller's issue was resolved.
+type ResolutionRequest struct {
+	Result string `json:"result"` // resolved or unresolved
+}
+
 // ReviewRequest records the review of a rating.
 type ReviewRequest struct {
 	Note string `json:"note"`
@@ -95,6 +100,8 @@ func (m LiveRoutes) Routes() []Route {
 			}},
 		{Method: "POST", Path: "/me/call/{action}", Summary: "Control your current call: hold, unhold, hangup, survey, complete, conference, cancel_consult, leave",
 			Tag: "desktop", Perm: org.P("calls", "control"), Status: 204, Handle: m.control},
+		{Method: "POST", Path: "/me/calls/{call_id}/resolution", Summary: "Mark whether the caller's issue was resolved (first-call resolution), during the call or after it",
+			Tag: "desktop", Perm: org.P("calls", "control"), Body: ResolutionRequest{}, Status: 204, Handle: m.resolution},
 		{Method: "POST", Path: "/me/call/transfer", Summary: "Transfer your current call (blind or consult)", Tag: "desktop",
 			Perm: org.P("calls", "control"), Body: TransferRequest{}, Status: 204,
 			Handle: func(w http.ResponseWriter, r *http.Request, a *org.Actor) error {
@@ -237,6 +244,41 @@ func (m LiveRoutes) Routes() []Route {
 				return noContent(w)
 			}},
 	}
+}
+
+// resolution records the agent's mark on a call they answered: a
+// call.resolution event, which the CDR and first-call resolution follow.
+func (m LiveRoutes) resolution(w http.ResponseWriter, r *http.Request, a *org.Actor) error {
+	var in ResolutionRequest
+	if err := httpx.Decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.Result != calllog.ResultResolved && in.Result != calllog.ResultUnresolved {
+		return apperr.Invalid("result", "must be resolved or unresolved")
+	}
+	id := r.PathValue("call_id")
+	answered := false
+	for _, e := range m.Calls.Log.Live(id) {
+		answered = answered || (e.Type == calllog.AgentAnswered && e.AgentID == a.UserID)
+	}
+	if !answered {
+		// A call that just ended may still be on its way to the database.
+		if err := m.Calls.Log.Flush(r.Context()); err != nil {
+			return err
+		}
+		var n int
+		if err := m.DB.QueryRowContext(r.Context(), `SELECT count(*) FROM cdr_legs WHERE call_id = $1 AND agent_id = $2 AND answered_at > 0`,
+			id, a.UserID).Scan(&n); err != nil {
+			return err
+		}
+		answered = n > 0
+	}
+	if !answered {
+		return apperr.NotFound("call you answered")
+	}
+	m.Calls.Log.Append(r.Context(), calllog.Event{CallID: id, Type: calllog.CallResolution, AgentID: a.UserID,
+		Data: calllog.Data{Result: in.Result}})
+	return noContent(w)
 }
 
 func (m LiveRoutes) control(w http.ResponseWriter, r *http.Request, a *org.Actor) error {

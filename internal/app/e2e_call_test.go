@@ -60,6 +60,9 @@ func TestInboundCallThroughIVRQueueAgentAndSurvey(t *testing.T) {
 	var types []calllog.Type
 	key := ""
 	for _, e := range evs {
+		if e.Type == calllog.AgentWrapUpEnd {
+			continue // the wrap-up runs beside the survey: checked below
+		}
 		types = append(types, e.Type)
 		if e.Type == calllog.IVRKey {
 			key += e.Data.Digit
@@ -93,6 +96,29 @@ func TestInboundCallThroughIVRQueueAgentAndSurvey(t *testing.T) {
 		st, _ := n.app.ACD.AgentStatus(agent.UserID)
 		return st.State == acd.Ready
 	})
+	// The wrap-up's end is logged on the call and its time on the agent's
+	// leg (the queue's 3 s of after-call work).
+	waitFor(t, 10*time.Second, "wrap-up recorded on the leg", func() bool {
+		if err := n.app.CallLog.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		legs, _ := calllog.Legs(ctx, n.app.DB, c.CallID)
+		return len(legs) == 1 && legs[0].WrapUpMS > 0
+	})
+	legs, _ := calllog.Legs(ctx, n.app.DB, c.CallID)
+	if w := legs[0].WrapUpMS; w < 2500 || w > 4500 {
+		t.Errorf("wrap-up %d ms, want about 3000", w)
+	}
+	evs, _ = calllog.Events(ctx, n.app.DB, c.CallID)
+	ends := 0
+	for _, e := range evs {
+		if e.Type == calllog.AgentWrapUpEnd && e.AgentID == agent.UserID {
+			ends++
+		}
+	}
+	if ends != 1 {
+		t.Errorf("%d wrap-up ends logged, want 1", ends)
+	}
 }
 
 func sameTypes(a, b []calllog.Type) bool {

@@ -77,7 +77,8 @@ func (e *Engine) centerInputs(ctx context.Context, a *org.Actor, qu Query, loc *
 func (in *centerIn) figures(qu Query, group string, start, end int64, loc *time.Location) *center {
 	filtered := len(qu.Queues) > 0 || len(qu.AgentIDs) > 0 || qu.Direction != "" || qu.needsCustomers()
 	costs := !filtered && len(qu.TeamIDs) == 0 && (qu.GroupBy == GroupNone || qu.GroupBy == GroupDepartment)
-	turnover := !filtered && qu.Interval.daily() && (qu.GroupBy == GroupNone || qu.GroupBy == GroupTeam || qu.GroupBy == GroupDepartment)
+	turnover := !filtered && qu.Interval.daily() && in.scope.Kind != org.ScopeOwn &&
+		(qu.GroupBy == GroupNone || qu.GroupBy == GroupTeam || qu.GroupBy == GroupDepartment)
 	if !costs && !turnover {
 		return nil
 	}
@@ -120,6 +121,9 @@ func (in *centerIn) monthCost(qu Query, dept int64, byDept map[int64]int64) (int
 		return 0, false
 	}
 	if qu.GroupBy == GroupDepartment {
+		if dept == 0 {
+			return 0, false // the calls of no department are no department's cost
+		}
 		amt, ok := byDept[dept]
 		return amt, ok
 	}

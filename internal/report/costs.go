@@ -70,7 +70,10 @@ func SetCost(ctx context.Context, db *store.DB, a *org.Actor, c Cost) (*Cost, er
 		return nil, apperr.Invalid("note", "at most 500 characters")
 	}
 	if !canCost(a, c.DepartmentID) {
-		return nil, apperr.Forbidden("your data scope does not cover this department's cost")
+		if c.DepartmentID == 0 {
+			return nil, apperr.Invalid("department_id", "only who sees the whole center enters its cost; choose your department")
+		}
+		return nil, apperr.Invalid("department_id", "not a department in your data scope")
 	}
 	if c.DepartmentID != 0 {
 		var n int
@@ -117,7 +120,7 @@ func SetCost(ctx context.Context, db *store.DB, a *org.Actor, c Cost) (*Cost, er
 // DeleteCost removes a month's cost entry.
 func DeleteCost(ctx context.Context, db *store.DB, a *org.Actor, month string, dept int64) error {
 	if !canCost(a, dept) {
-		return apperr.Forbidden("your data scope does not cover this department's cost")
+		return apperr.NotFound("cost") // outside the scope looks like missing
 	}
 	return db.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM report_costs WHERE month = $1 AND department_id = $2`, month, dept)

@@ -48,7 +48,9 @@ func goldenDay(t *testing.T, db *store.DB) *scene {
 	if _, err := SetCost(s.ctx, db, s.sysUser, Cost{Month: "2026-03", Amount: 31000}); err != nil {
 		t.Fatal(err)
 	}
-	in := func(from string) cl.Data { return cl.Data{Direction: "inbound", From: from, To: "8000", Number: "8000"} }
+	in := func(from string) cl.Data {
+		return cl.Data{Direction: "inbound", From: from, To: "8000", Number: "8000"}
+	}
 	sys := cl.Data{By: "system"}
 	c := s.call
 	c("c1", ev{"09:09:50", cl.CallOffered, "", in("13800000001")}, ev{"09:09:50", cl.CallAnswered, "", sys},
@@ -290,7 +292,8 @@ func goldenScope(t *testing.T, s *scene) {
 	}
 	// An agent sees their own calls and time only.
 	check(t, "agent A's own", res.Total.Values, map[string]want{"total_calls": {v: 3}, "answered": {v: 3},
-		"abandon_rate": {v: 0}, "adherence": {v: 22500.0 * 100 / 25200}, "cost_per_call": {note: NoteNoCost}})
+		"abandon_rate": {v: 0}, "adherence": {v: 22500.0 * 100 / 25200}, "cost_per_call": {note: NoteNoCost},
+		"turnover": {note: NoteNotApplicable}})
 }
 
 // goldenHours checks an hourly report: 09:00–10:00 holds c1 and c2.

@@ -3,7 +3,6 @@ package report
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/hotline-cc/hotline/internal/store"
 )
@@ -82,5 +81,3 @@ func GroupName(ctx context.Context, q store.Querier, g GroupBy, value string) st
 	}
 	return value
 }
-
-var _ = strconv.Itoa

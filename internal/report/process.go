@@ -185,7 +185,7 @@ func (e *Engine) processAgents(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	if target := e.agentsTarget(); until < target {
-		to := min(target, until+24*Bucket.Milliseconds()*4)
+		to := min(target, until+96*Bucket.Milliseconds()) // a day at a time bounds memory
 		gs, err := e.dirtyIn(ctx, DirtyAgents, until, to)
 		if err != nil {
 			return 0, err

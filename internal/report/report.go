@@ -63,6 +63,10 @@ func (e *Engine) Report(ctx context.Context, a *org.Actor, qu Query) (*Result, e
 	if err := qu.normalize(); err != nil {
 		return nil, err
 	}
+	// Calls written since the worker last looked count at once.
+	if err := e.drain(ctx); err != nil {
+		return nil, err
+	}
 	s, lim, err := e.config(ctx)
 	if err != nil {
 		return nil, err
@@ -259,26 +263,21 @@ func (e *Engine) assemble(res *Result, accs map[rowKey]*acc, hasAgents bool, cin
 		}
 		return a.Group < b.Group
 	})
-	whole := func(group string, x *acc) Row {
-		r := e.row(Query{Interval: IntTotal, From: qu.From, To: qu.To, GroupBy: qu.GroupBy, Queues: qu.Queues,
-			AgentIDs: qu.AgentIDs, TeamIDs: qu.TeamIDs, DepartmentIDs: qu.DepartmentIDs, Direction: qu.Direction,
-			Sources: qu.Sources, Levels: qu.Levels, Custom: qu.Custom}, group, qu.From.UnixMilli(), qu.To.UnixMilli(), x, hasAgents, cin, s, loc)
-		return r
+	whole := func(q Query, group string, x *acc) Row {
+		q.Interval = IntTotal
+		return e.row(q, group, qu.From.UnixMilli(), qu.To.UnixMilli(), x, hasAgents, cin, s, loc)
 	}
 	if qu.GroupBy != GroupNone {
 		for g, x := range groups {
-			res.Groups = append(res.Groups, whole(g, x))
+			res.Groups = append(res.Groups, whole(qu, g, x))
 		}
 		sort.Slice(res.Groups, func(i, j int) bool { return res.Groups[i].Group < res.Groups[j].Group })
 	}
+	// The total is everything in scope: its center-wide figures are the
+	// center's (or the actor's departments'), whatever the grouping.
 	tq := qu
 	tq.GroupBy = GroupNone
-	res.Total = whole("", total)
-	if qu.GroupBy != GroupNone {
-		// The total of a grouped report is everything in scope: its center
-		// figures are the center's (or the actor's departments').
-		res.Total.Values = compute(e.inputs(tq, "", qu.From.UnixMilli(), qu.To.UnixMilli(), total, hasAgents, cin, s, loc), s)
-	}
+	res.Total = whole(tq, "", total)
 	if res.Rows == nil {
 		res.Rows = []Row{}
 	}

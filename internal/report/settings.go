@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -50,12 +51,29 @@ type Settings struct {
 
 // DefaultSettings are the documents' definitions (DOMAIN.md §2).
 func DefaultSettings() Settings {
-	tz := time.Local.String()
-	if tz == "" || tz == "Local" {
-		tz = "UTC"
-	}
 	return Settings{SLThresholdSec: 20, SLTargetPct: 80, AbandonMode: AbandonAgainst, ShortAbandonSec: 20, QueueThresholds: true,
-		FCRWindowHours: 72, RingCycleSec: 6, TimeZone: tz, Currency: "CNY"}
+		FCRWindowHours: 72, RingCycleSec: 6, TimeZone: localZone(), Currency: "CNY"}
+}
+
+// localZone names the machine's time zone: $TZ, else the zone
+// /etc/localtime links to, else UTC.
+func localZone() string {
+	if tz := os.Getenv("TZ"); tz != "" {
+		if _, err := time.LoadLocation(tz); err == nil {
+			return tz
+		}
+	}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if _, name, ok := strings.Cut(target, "zoneinfo/"); ok {
+			if _, err := time.LoadLocation(name); err == nil {
+				return name
+			}
+		}
+	}
+	if n := time.Local.String(); n != "Local" && n != "" {
+		return n
+	}
+	return "UTC"
 }
 
 // Location returns the settings' time zone.

@@ -127,14 +127,15 @@ func (e *Engine) checkKey(ctx context.Context) error {
 	return e.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if old != "" {
 			e.Log.Info("report: definitions changed; recomputing the call rollups")
-			if _, err := tx.ExecContext(ctx, `INSERT INTO rep_dirty (kind, bucket, gen)
-				SELECT DISTINCT 'calls', started_at - (started_at % 900000), 0 FROM cdrs
-				ON CONFLICT (kind, bucket) DO UPDATE SET gen = rep_dirty.gen + 1`); err != nil {
-				return fmt.Errorf("report: invalidate: %w", err)
-			}
-			if err := e.redoDays(ctx, tx, s); err != nil {
-				return err
-			}
+		}
+		// "WHERE true" keeps SQLite from reading ON CONFLICT as a join.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rep_dirty (kind, bucket, gen)
+			SELECT DISTINCT 'calls', started_at - (started_at % 900000), 0 FROM cdrs WHERE true
+			ON CONFLICT (kind, bucket) DO UPDATE SET gen = rep_dirty.gen + 1`); err != nil {
+			return fmt.Errorf("report: invalidate: %w", err)
+		}
+		if err := e.redoDays(ctx, tx, s); err != nil {
+			return err
 		}
 		return setState(ctx, tx, stateKey, key)
 	})

@@ -66,6 +66,11 @@
     $("state-time").textContent = D.dur(D.now() - a.since_ms);
     $("calls-today").textContent = String(a.calls_today || 0);
     $("wrapup-end").hidden = a.state !== "wrap_up";
+    resState = a.state;
+    if (a.state === "ready" || a.state === "not_ready" || a.state === "logged_out") {
+      resCall = "";
+    }
+    renderResolution();
     document.querySelectorAll("#state-bar button[data-state]").forEach(function (btn) {
       var on = btn.getAttribute("data-state") === a.state &&
         (a.state !== "not_ready" || btn.getAttribute("data-reason") === a.reason);
@@ -84,7 +89,40 @@
     var x = String(a || "").replace(/\D/g, ""), y = String(b || "").replace(/\D/g, "");
     return x.length >= 5 && y.length >= 5 && x.slice(-8) === y.slice(-8);
   }
+  // ---- resolution (first-call resolution) --------------------------------
+  // The agent marks an inbound call they answered resolved or not, during
+  // the call or in its wrap-up; the mark is the call's, in the call log.
+  var resCall = "", resState = "", marks = {};
+  function renderResolution() {
+    var box = $("resolution");
+    if (!box) {
+      return;
+    }
+    box.hidden = !resCall || (resState !== "on_call" && resState !== "on_hold" && resState !== "wrap_up");
+    box.querySelectorAll("button[data-result]").forEach(function (b) {
+      b.setAttribute("aria-pressed", marks[resCall] === b.getAttribute("data-result") ? "true" : "false");
+    });
+  }
+  if ($("resolution")) {
+    $("resolution").addEventListener("click", function (e) {
+      var b = e.target.closest("button[data-result]");
+      if (!b || !resCall) {
+        return;
+      }
+      var id = resCall, result = b.getAttribute("data-result");
+      D.api("POST", "/api/v1/me/calls/" + encodeURIComponent(id) + "/resolution", { result: result }).then(function () {
+        marks[id] = result;
+        renderResolution();
+        D.say(t("resolution.saved", t("resolution." + result)), "info");
+      }).catch(fail);
+    });
+  }
+
   function renderCall(c) {
+    if (c && c.direction === "inbound" && (c.agents || []).length) {
+      resCall = c.id;
+    }
+    renderResolution();
     $("call-none").hidden = !!c;
     $("call-info").hidden = !c;
     var st = $("call-state");
