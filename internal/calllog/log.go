@@ -275,11 +275,8 @@ func (l *Log) writeBatch(batch []write) {
 			}
 		}
 	}
-	for _, w := range batch {
-		if w.flush != nil {
-			close(w.flush)
-		}
-	}
+	// The hooks run before a Flush returns: after it, what was appended is
+	// stored and observed.
 	if l.OnCDR != nil {
 		for _, w := range batch {
 			if w.cdr != nil {
@@ -292,6 +289,11 @@ func (l *Log) writeBatch(batch []write) {
 			if w.amend != nil {
 				l.OnAmend(*w.amend)
 			}
+		}
+	}
+	for _, w := range batch {
+		if w.flush != nil {
+			close(w.flush)
 		}
 	}
 }

@@ -16,8 +16,6 @@ import (
 func TestRollupsFollowTheRecords(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := goldenDay(t, db)
-		s.log.OnCDR = s.eng.ObserveCDR
-		s.log.OnAmend = s.eng.ObserveAmend
 		if err := s.eng.Sync(s.ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -113,10 +113,10 @@ func writeCalls(ctx context.Context, db *store.DB, from, to int64, r rolled, don
 				return fmt.Errorf("report: clear %s: %w", t, err)
 			}
 		}
-		if err := insertCalls(ctx, tx, "rep_calls_15m", r.calls); err != nil {
+		if err := insertCalls(ctx, db.Dialect, tx, "rep_calls_15m", r.calls); err != nil {
 			return err
 		}
-		if err := insertDims(ctx, tx, "rep_dims_15m", r.dims); err != nil {
+		if err := insertDims(ctx, db.Dialect, tx, "rep_dims_15m", r.dims); err != nil {
 			return err
 		}
 		for d := dayStart(from, loc); d < to; d = nextDay(d, loc) {
@@ -138,12 +138,14 @@ func clearDirty(ctx context.Context, tx *sql.Tx, kind string, done []gen) error 
 }
 
 // insertRows writes rows with a multi-row INSERT, a few hundred at a time
-// (SQLite allows 32,766 parameters per statement).
-func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, rows [][]any) error {
+// (SQLite allows 32,766 parameters per statement). SQLite gets "?"
+// placeholders: it looks each "$N" up by name, which grows with the
+// square of a statement's parameters.
+func insertRows(ctx context.Context, d store.Dialect, tx *sql.Tx, table string, cols []string, rows [][]any) error {
 	per := max(1, 20000/len(cols))
 	for len(rows) > 0 {
 		n := min(len(rows), per)
-		var args store.Args
+		var args []any
 		var b strings.Builder
 		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
 		for i, row := range rows[:n] {
@@ -155,11 +157,16 @@ func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, ro
 				if j > 0 {
 					b.WriteString(", ")
 				}
-				b.WriteString(args.Add(v))
+				args = append(args, v)
+				if d == store.SQLite {
+					b.WriteString("?")
+				} else {
+					b.WriteString("$" + strconv.Itoa(len(args)))
+				}
 			}
 			b.WriteString(")")
 		}
-		if _, err := tx.ExecContext(ctx, b.String(), args.Values()...); err != nil {
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("report: write %s: %w", table, err)
 		}
 		rows = rows[n:]
@@ -175,22 +182,22 @@ func sumsRow(prefix []any, s *CallSums) []any {
 	return row
 }
 
-func insertCalls(ctx context.Context, tx *sql.Tx, table string, rows map[callKey]*CallSums) error {
+func insertCalls(ctx context.Context, d store.Dialect, tx *sql.Tx, table string, rows map[callKey]*CallSums) error {
 	cols := append([]string{"bucket", "queue", "direction", "agent_id", "team_id", "department_id"}, callCols...)
 	var out [][]any
 	for k, s := range rows {
 		out = append(out, sumsRow([]any{k.bucket, k.queue, k.direction, k.agent, k.team, k.dept}, s))
 	}
-	return insertRows(ctx, tx, table, cols, out)
+	return insertRows(ctx, d, tx, table, cols, out)
 }
 
-func insertDims(ctx context.Context, tx *sql.Tx, table string, rows map[dimKey]*CallSums) error {
+func insertDims(ctx context.Context, d store.Dialect, tx *sql.Tx, table string, rows map[dimKey]*CallSums) error {
 	cols := append([]string{"bucket", "dim", "value", "direction", "team_id", "department_id"}, callCols...)
 	var out [][]any
 	for k, s := range rows {
 		out = append(out, sumsRow([]any{k.bucket, k.dim, k.value, k.direction, k.team, k.dept}, s))
 	}
-	return insertRows(ctx, tx, table, cols, out)
+	return insertRows(ctx, d, tx, table, cols, out)
 }
 
 // writeAgents replaces the 15-minute agent rollups of [from, to).
@@ -216,10 +223,10 @@ func writeAgents(ctx context.Context, db *store.DB, from, to int64, rows map[age
 				reasons = append(reasons, []any{k.bucket, k.agent, r.team, r.dept, reason, ms})
 			}
 		}
-		if err := insertRows(ctx, tx, "rep_agents_15m", cols, out); err != nil {
+		if err := insertRows(ctx, db.Dialect, tx, "rep_agents_15m", cols, out); err != nil {
 			return err
 		}
-		if err := insertRows(ctx, tx, "rep_reasons_15m", []string{"bucket", "agent_id", "team_id", "department_id", "reason", "ms"},
+		if err := insertRows(ctx, db.Dialect, tx, "rep_reasons_15m", []string{"bucket", "agent_id", "team_id", "department_id", "reason", "ms"},
 			reasons); err != nil {
 			return err
 		}

@@ -85,9 +85,11 @@ func newScene(t *testing.T, db *store.DB) *scene {
 		DepartmentID: d.ID}); err != nil {
 		t.Fatal(err)
 	}
-	s.log = calllog.New(db, nil, nil)
-	t.Cleanup(func() { s.log.Close() })
 	s.eng = New(db, o, qs, nil)
+	s.log = calllog.New(db, nil, nil)
+	// As the app wires them, before anything is written.
+	s.log.OnCDR, s.log.OnAmend = s.eng.ObserveCDR, s.eng.ObserveAmend
+	t.Cleanup(func() { s.log.Close() })
 	return s
 }
 

@@ -45,6 +45,7 @@ type slowCall struct {
 	legs                                         []*slowLeg
 	customer                                     int64
 	source, level                                string
+	repeat                                       *bool // repeated(), once worked out
 }
 
 // slowCalls rebuilds every call from its events.
@@ -275,6 +276,15 @@ func (c *slowCall) customerNumber() string {
 // from the same number or customer (or a call-back to them): a pass over
 // every call.
 func (c *slowCall) repeated(all []*slowCall, window time.Duration) bool {
+	if c.repeat != nil {
+		return *c.repeat
+	}
+	v := c.findRepeat(all, window)
+	c.repeat = &v
+	return v
+}
+
+func (c *slowCall) findRepeat(all []*slowCall, window time.Duration) bool {
 	for _, r := range all {
 		if !r.start.After(c.start) || r.start.Sub(c.start) > window {
 			continue
