@@ -21,12 +21,20 @@ to=$(date -d "$from + $((days - 1)) days" +%F)
 runs=${REPORT_BENCH_RUNS:-20}
 go build -o "$out/hotline" ./cmd/hotline
 go build -o "$out/reportbench" ./bench/reportbench
-urls=("sqlite://$PWD/$out/report.db")
-rm -f "$out"/report.db*
-if [ -n "${HOTLINE_TEST_POSTGRES_URL:-}" ]; then
-  psql "$HOTLINE_TEST_POSTGRES_URL" -qc 'DROP DATABASE IF EXISTS hotline_report_bench WITH (FORCE)' -c 'CREATE DATABASE hotline_report_bench'
-  urls+=("${HOTLINE_TEST_POSTGRES_URL/\/postgres\?//hotline_report_bench?}")
-fi
+# REPORT_BENCH_DIALECTS orders the runs (default: PostgreSQL when
+# configured, then SQLite).
+urls=()
+for d in ${REPORT_BENCH_DIALECTS:-postgres sqlite}; do
+  case $d in
+  sqlite)
+    rm -f "$out"/report.db*
+    urls+=("sqlite://$PWD/$out/report.db") ;;
+  postgres)
+    [ -n "${HOTLINE_TEST_POSTGRES_URL:-}" ] || continue
+    psql "$HOTLINE_TEST_POSTGRES_URL" -qc 'DROP DATABASE IF EXISTS hotline_report_bench WITH (FORCE)' -c 'CREATE DATABASE hotline_report_bench'
+    urls+=("${HOTLINE_TEST_POSTGRES_URL/\/postgres\?//hotline_report_bench?}") ;;
+  esac
+done
 for url in "${urls[@]}"; do
   echo "== $url"
   export HOTLINE_DATABASE_URL="$url" HOTLINE_DATA_DIR="$out/data" HOTLINE_DEMO_PASSWORD=bench-password-1

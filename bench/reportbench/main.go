@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"time"
 
@@ -33,7 +34,19 @@ func run() error {
 	from := flag.String("from", "", "first day of the month, YYYY-MM-DD")
 	days := flag.Int("days", 30, "days in the period")
 	n := flag.Int("n", 20, "runs of each report")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx := context.Background()
 	db, err := store.Open(ctx, *dbURL)
 	if err != nil {

@@ -71,11 +71,11 @@ func (e *Engine) recordCalls(ctx context.Context, q store.Querier, qu Query, sc 
 			}
 			c := f.cdr
 			b := BucketOf(c.StartedAt)
-			if k := (callKey{b, c.Queue, c.Direction, c.AgentID, c.TeamID, c.DepartmentID}); qu.keep(k, sc) {
+			if k := (callKey{b, lvlAgent, c.Queue, c.Direction, c.AgentID, c.TeamID, c.DepartmentID}); qu.keep(k, sc) {
 				out = append(out, crow{b, factGroup(qu.GroupBy, f, k), classifyCall(c, f.repeated, f.scale, lf(c.Queue))})
 			}
 			for _, l := range f.legs {
-				if k := (callKey{b, l.Queue, c.Direction, l.AgentID, l.TeamID, l.DepartmentID}); qu.keep(k, sc) {
+				if k := (callKey{b, lvlAgent, l.Queue, c.Direction, l.AgentID, l.TeamID, l.DepartmentID}); qu.keep(k, sc) {
 					out = append(out, crow{b, factGroup(qu.GroupBy, f, k), classifyLeg(l)})
 				}
 			}

@@ -18,8 +18,10 @@ type crow struct {
 	s      CallSums
 }
 
-// arow is one agent's time in one bucket (or day).
+// arow is one agent's time in one bucket (or day), or a team's or
+// department's at those levels (agent 0; units already counted).
 type arow struct {
+	lvl                       string
 	bucket, agent, team, dept int64
 	s                         AgentSums
 	reasons                   map[string]int64
@@ -29,6 +31,54 @@ var (
 	callScope = org.Columns{Owner: "agent_id", Team: "team_id", Department: "department_id"}
 	dimScope  = org.Columns{Team: "team_id", Department: "department_id"}
 )
+
+// scopeCols are the scope columns of a rollup read. Only an actor who sees
+// their own figures is matched by owner: for the wider scopes the team and
+// department decide, at every level alike (the team and department rows
+// have no owner).
+func scopeCols(c org.Columns, sc org.Scope) org.Columns {
+	if sc.Kind != org.ScopeOwn {
+		c.Owner = ""
+	}
+	return c
+}
+
+// owner is the owner a computed row is matched by, as scopeCols does.
+func owner(agent int64, sc org.Scope) int64 {
+	if sc.Kind != org.ScopeOwn {
+		return 0
+	}
+	return agent
+}
+
+// callLevel is the coarsest rollup level a query of calls can read.
+func callLevel(qu Query, sc org.Scope) string {
+	switch {
+	case qu.GroupBy == GroupAgent || len(qu.AgentIDs) > 0 || sc.Kind == org.ScopeOwn:
+		return lvlAgent
+	case qu.GroupBy == GroupTeam || len(qu.TeamIDs) > 0 || sc.Kind == org.ScopeTeam:
+		return lvlTeam
+	}
+	return lvlDept
+}
+
+// dimLevel is callLevel for the dimension rollups (never per agent).
+func dimLevel(qu Query, sc org.Scope) string {
+	if len(qu.TeamIDs) > 0 || sc.Kind == org.ScopeTeam {
+		return lvlTeam
+	}
+	return lvlDept
+}
+
+// agentLevel is the coarsest level of agents' time a query can read from
+// a granularity: a report by day or longer counts agent-days, which the
+// team rows of 15-minute buckets cannot tell, so it reads those per agent.
+func agentLevel(qu Query, sc org.Scope, gran string) string {
+	if gran == "15m" && qu.Interval.daily() {
+		return lvlAgent
+	}
+	return callLevel(qu, sc)
+}
 
 // where builds the bucket, filter and scope conditions of a rollup read.
 type where struct {
@@ -88,8 +138,10 @@ func readCalls(ctx context.Context, q store.Querier, gran string, qu Query, sc o
 	if qu.GroupBy.isDim() {
 		table = "rep_dims_" + gran
 		cols = dimScope
+		w.add("lvl = " + w.args.Add(dimLevel(qu, sc)))
 		w.add("dim = " + w.args.Add(string(qu.GroupBy)))
 	} else {
+		w.add("lvl = " + w.args.Add(callLevel(qu, sc)))
 		if len(qu.Queues) > 0 {
 			w.add("queue IN " + w.args.InText(qu.Queues...))
 		}
@@ -101,7 +153,7 @@ func readCalls(ctx context.Context, q store.Querier, gran string, qu Query, sc o
 	if qu.Direction != "" {
 		w.add("direction = " + w.args.Add(qu.Direction))
 	}
-	w.add(sc.Filter(cols, &w.args))
+	w.add(sc.Filter(scopeCols(cols, sc), &w.args))
 	g, by := groupExpr(qu.GroupBy), "bucket"
 	if qu.GroupBy != GroupNone {
 		by += ", " + g
@@ -134,11 +186,13 @@ func readAgents(ctx context.Context, q store.Querier, gran string, qu Query, sc 
 		return nil, nil
 	}
 	var w where
+	lvl := agentLevel(qu, sc, gran)
+	w.add("lvl = " + w.args.Add(lvl))
 	w.buckets(spans, except)
 	w.ids("agent_id", qu.AgentIDs)
 	w.ids("team_id", qu.TeamIDs)
 	w.ids("department_id", qu.DepartmentIDs)
-	w.add(sc.Filter(callScope, &w.args))
+	w.add(sc.Filter(scopeCols(callScope, sc), &w.args))
 	rows, err := q.QueryContext(ctx, `SELECT bucket, agent_id, team_id, department_id, `+strings.Join(agentCols, ", ")+
 		` FROM rep_agents_`+gran+` WHERE `+w.sql(), w.args.Values()...)
 	if err != nil {
@@ -147,7 +201,7 @@ func readAgents(ctx context.Context, q store.Querier, gran string, qu Query, sc 
 	var out []arow
 	index := map[[4]int64]int{}
 	for rows.Next() {
-		var r arow
+		r := arow{lvl: lvl}
 		dst := []any{&r.bucket, &r.agent, &r.team, &r.dept}
 		for _, f := range r.s.fields() {
 			dst = append(dst, f)
@@ -209,7 +263,7 @@ func hasID(ids []int64, id int64) bool { return len(ids) == 0 || known(ids, id) 
 // the scope, as readCalls's SQL would.
 func (qu Query) keep(k callKey, sc org.Scope) bool {
 	return (len(qu.Queues) == 0 || known(qu.Queues, k.queue)) && hasID(qu.AgentIDs, k.agent) && hasID(qu.TeamIDs, k.team) &&
-		hasID(qu.DepartmentIDs, k.dept) && (qu.Direction == "" || qu.Direction == k.direction) && sc.Allows(k.agent, k.team, k.dept)
+		hasID(qu.DepartmentIDs, k.dept) && (qu.Direction == "" || qu.Direction == k.direction) && sc.Allows(owner(k.agent, sc), k.team, k.dept)
 }
 
 func (qu Query) keepDim(k dimKey, sc org.Scope) bool {
@@ -255,8 +309,8 @@ func (e *Engine) rawAgents(ctx context.Context, q store.Querier, qu Query, sc or
 		}
 		for k, v := range rows {
 			if hasID(qu.AgentIDs, k.agent) && hasID(qu.TeamIDs, v.team) && hasID(qu.DepartmentIDs, v.dept) &&
-				sc.Allows(k.agent, v.team, v.dept) {
-				out = append(out, arow{k.bucket, k.agent, v.team, v.dept, v.sums, v.reasons})
+				sc.Allows(owner(k.agent, sc), v.team, v.dept) {
+				out = append(out, arow{lvlAgent, k.bucket, k.agent, v.team, v.dept, v.sums, v.reasons})
 			}
 		}
 	}

@@ -195,6 +195,13 @@ func addAgents(rs []arow, qu Query, loc *time.Location, get func(rowKey) *acc) {
 	type unitKey struct{ unit, agent, team, dept int64 }
 	units := map[unitKey]*acc{}
 	for _, r := range rs {
+		if r.lvl != lvlAgent { // a team's or department's row: its units are counted
+			start, _ := qu.intervalOf(max(r.bucket, qu.From.UnixMilli()), loc)
+			row := get(rowKey{start, agentGroup(qu.GroupBy, r.agent, r.team, r.dept)})
+			row.agents.Add(r.s)
+			row.addReasons(r.reasons)
+			continue
+		}
 		u := r.bucket
 		if qu.Interval.daily() {
 			u = dayStart(r.bucket, loc)

@@ -122,9 +122,13 @@ func (s Settings) Validate() error {
 func (s Settings) rollupKey(queues map[string]limits) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "sl=%d;short=%d;qt=%v;fcr=%d;tz=%s", s.SLThresholdSec, s.ShortAbandonSec, s.QueueThresholds, s.FCRWindowHours, s.TimeZone)
+	// Only queues with thresholds of their own classify calls differently:
+	// adding a queue that uses the defaults changes nothing computed.
 	names := make([]string, 0, len(queues))
-	for n := range queues {
-		names = append(names, n)
+	for n, l := range queues {
+		if l != defaultLimits(s) {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	for _, n := range names {

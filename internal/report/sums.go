@@ -103,11 +103,11 @@ type AgentSums struct {
 }
 
 var agentCols = []string{"logged_in_ms", "ready_ms", "ringing_ms", "on_call_ms", "on_hold_ms", "wrap_up_ms",
-	"not_ready_ms", "scheduled_ms", "adhered_ms", "attended_ms"}
+	"not_ready_ms", "scheduled_ms", "adhered_ms", "attended_ms", "sched_units", "attend_units"}
 
 func (s *AgentSums) fields() []*int64 {
 	return []*int64{&s.LoggedInMS, &s.ReadyMS, &s.RingingMS, &s.OnCallMS, &s.OnHoldMS, &s.WrapUpMS, &s.NotReadyMS,
-		&s.ScheduledMS, &s.AdheredMS, &s.AttendedMS}
+		&s.ScheduledMS, &s.AdheredMS, &s.AttendedMS, &s.SchedUnits, &s.AttendUnits}
 }
 
 // Add adds o into s.
@@ -116,8 +116,6 @@ func (s *AgentSums) Add(o AgentSums) {
 	for i := range dst {
 		*dst[i] += *src[i]
 	}
-	s.SchedUnits += o.SchedUnits
-	s.AttendUnits += o.AttendUnits
 }
 
 // unit sets the Units of one row from its milliseconds.

@@ -187,7 +187,7 @@ func (e *Engine) reconcile(ctx context.Context) error {
 	}
 	// Calls last less than two days; the started_at bound lets the index help.
 	rows, err := e.DB.QueryContext(ctx, `SELECT call_id, direction, caller, callee, started_at, ended_at, COALESCE(customer_id, 0)
-		FROM cdrs WHERE started_at > $1 AND ended_at > $2`, seen-2*24*3600*1000, seen-10000)
+		FROM cdrs WHERE started_at > $1 AND ended_at >= $2`, seen-2*24*3600*1000, seen)
 	if err != nil {
 		return fmt.Errorf("report: reconcile: %w", err)
 	}

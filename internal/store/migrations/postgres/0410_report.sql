@@ -1,7 +1,10 @@
 -- Operating metrics (internal/report). Rollups are derived data: sums of
 -- the facts the metrics are ratios of, per 15-minute bucket and per local
 -- day, recomputed from the records (CDRs, legs, agent events, shifts)
--- whenever a bucket is marked dirty. Times are ms since the epoch; 0 and ''
+-- whenever a bucket is marked dirty. Each is kept at three levels (lvl):
+-- per agent ('a'), per team ('t', agent_id 0) and per department ('d',
+-- agent_id and team_id 0), so that a report reads as few rows as its
+-- grouping and data scope allow. Times are ms since the epoch; 0 and ''
 -- stand for "none" in key columns.
 CREATE TABLE rep_dirty (
     kind TEXT NOT NULL,
@@ -17,6 +20,7 @@ CREATE TABLE rep_state (
 
 CREATE TABLE rep_calls_15m (
     bucket BIGINT NOT NULL,
+    lvl TEXT NOT NULL,
     queue TEXT NOT NULL,
     direction TEXT NOT NULL,
     agent_id BIGINT NOT NULL,
@@ -58,11 +62,12 @@ CREATE TABLE rep_calls_15m (
     leg_hold_ms BIGINT NOT NULL DEFAULT 0,
     leg_wrap_ms BIGINT NOT NULL DEFAULT 0,
     legs_transferred BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (bucket, queue, direction, agent_id, team_id, department_id)
+    PRIMARY KEY (bucket, lvl, queue, direction, agent_id, team_id, department_id)
 );
 
 CREATE TABLE rep_dims_15m (
     bucket BIGINT NOT NULL,
+    lvl TEXT NOT NULL,
     dim TEXT NOT NULL,
     value TEXT NOT NULL,
     direction TEXT NOT NULL,
@@ -104,11 +109,12 @@ CREATE TABLE rep_dims_15m (
     leg_hold_ms BIGINT NOT NULL DEFAULT 0,
     leg_wrap_ms BIGINT NOT NULL DEFAULT 0,
     legs_transferred BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (bucket, dim, value, direction, team_id, department_id)
+    PRIMARY KEY (bucket, lvl, dim, value, direction, team_id, department_id)
 );
 
 CREATE TABLE rep_agents_15m (
     bucket BIGINT NOT NULL,
+    lvl TEXT NOT NULL,
     agent_id BIGINT NOT NULL,
     team_id BIGINT NOT NULL,
     department_id BIGINT NOT NULL,
@@ -122,21 +128,25 @@ CREATE TABLE rep_agents_15m (
     scheduled_ms BIGINT NOT NULL DEFAULT 0,
     adhered_ms BIGINT NOT NULL DEFAULT 0,
     attended_ms BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (bucket, agent_id, team_id, department_id)
+    sched_units BIGINT NOT NULL DEFAULT 0,
+    attend_units BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (bucket, lvl, agent_id, team_id, department_id)
 );
 
 CREATE TABLE rep_reasons_15m (
     bucket BIGINT NOT NULL,
+    lvl TEXT NOT NULL,
     agent_id BIGINT NOT NULL,
     team_id BIGINT NOT NULL,
     department_id BIGINT NOT NULL,
     reason TEXT NOT NULL,
     ms BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (bucket, agent_id, team_id, department_id, reason)
+    PRIMARY KEY (bucket, lvl, agent_id, team_id, department_id, reason)
 );
 
 CREATE TABLE rep_calls_day (
     bucket BIGINT NOT NULL,
+    lvl TEXT NOT NULL,
     queue TEXT NOT NULL,
     direction TEXT NOT NULL,
     agent_id BIGINT NOT NULL,
@@ -178,11 +188,12 @@ CREATE TABLE rep_calls_day (
     leg_hold_ms BIGINT NOT NULL DEFAULT 0,
     leg_wrap_ms BIGINT NOT NULL DEFAULT 0,
     legs_transferred BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (bucket, queue, direction, agent_id, team_id, department_id)
+    PRIMARY KEY (bucket, lvl, queue, direction, agent_id, team_id, department_id)
 );
 
 CREATE TABLE rep_dims_day (
     bucket BIGINT NOT NULL,
+    lvl TEXT NOT NULL,
     dim TEXT NOT NULL,
     value TEXT NOT NULL,
     direction TEXT NOT NULL,
@@ -224,11 +235,12 @@ CREATE TABLE rep_dims_day (
     leg_hold_ms BIGINT NOT NULL DEFAULT 0,
     leg_wrap_ms BIGINT NOT NULL DEFAULT 0,
     legs_transferred BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (bucket, dim, value, direction, team_id, department_id)
+    PRIMARY KEY (bucket, lvl, dim, value, direction, team_id, department_id)
 );
 
 CREATE TABLE rep_agents_day (
     bucket BIGINT NOT NULL,
+    lvl TEXT NOT NULL,
     agent_id BIGINT NOT NULL,
     team_id BIGINT NOT NULL,
     department_id BIGINT NOT NULL,
@@ -242,17 +254,20 @@ CREATE TABLE rep_agents_day (
     scheduled_ms BIGINT NOT NULL DEFAULT 0,
     adhered_ms BIGINT NOT NULL DEFAULT 0,
     attended_ms BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (bucket, agent_id, team_id, department_id)
+    sched_units BIGINT NOT NULL DEFAULT 0,
+    attend_units BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (bucket, lvl, agent_id, team_id, department_id)
 );
 
 CREATE TABLE rep_reasons_day (
     bucket BIGINT NOT NULL,
+    lvl TEXT NOT NULL,
     agent_id BIGINT NOT NULL,
     team_id BIGINT NOT NULL,
     department_id BIGINT NOT NULL,
     reason TEXT NOT NULL,
     ms BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (bucket, agent_id, team_id, department_id, reason)
+    PRIMARY KEY (bucket, lvl, agent_id, team_id, department_id, reason)
 );
 
 -- The center's cost per month (for cost per call), entered by managers;
