@@ -290,8 +290,8 @@ func writeAgents(ctx context.Context, db *store.DB, from, to int64, rows map[age
 
 // agentRowKey is an agent rollup row at a level.
 type agentRowKey struct {
-	bucket           int64
-	lvl              string
+	bucket            int64
+	lvl               string
 	agent, team, dept int64
 }
 
