@@ -17,9 +17,13 @@
 //     GET /desk/api/pop (the screen pop, 弹屏: the customer found for the
 //     caller's number in the actor's data scope, the newest items of the
 //     contact history, and the campaign's script for campaign calls) and
-//     POST /desk/api/notes (a note written during the call);
+//     POST /desk/api/notes (a note written during the call), and
+//     POST /api/v1/me/calls/{id}/resolution (the caller's issue resolved or
+//     not, for first-call resolution);
 //   - the wallboard: GET /api/v1/live/queues, /live/agents and /live/calls,
-//     and POST /live/calls/{id}/monitor to listen, whisper or barge in.
+//     GET /api/v1/alerts/status (each queue's early-warning thresholds and
+//     open alerts, internal/alert), and POST /live/calls/{id}/monitor to
+//     listen, whisper or barge in.
 //
 // On an automatic (progressive or predictive) campaign call the desktop lets
 // the agent choose the result during the call but saves it once the call
