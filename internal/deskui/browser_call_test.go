@@ -19,6 +19,7 @@ import (
 	"github.com/hotline-cc/hotline/internal/crm"
 	"github.com/hotline-cc/hotline/internal/deskui"
 	"github.com/hotline-cc/hotline/internal/dialer"
+	"github.com/hotline-cc/hotline/internal/calllog"
 	"github.com/hotline-cc/hotline/internal/org"
 	"github.com/hotline-cc/hotline/internal/pbx"
 	"github.com/hotline-cc/hotline/internal/testenv"
@@ -134,6 +135,19 @@ func TestBrowserLiveCall(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#call-none")),
 		chromedp.WaitVisible(chromedp.CSS(`#pop .desk-customer`)), // the pop stays for notes after the call
 	)
+	b.run("mark the call unresolved in wrap-up",
+		chromedp.WaitVisible(chromedp.CSS(`#state-badge[data-state="wrap_up"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#resolution button[data-result="unresolved"]`)),
+		chromedp.Click(chromedp.CSS(`#resolution button[data-result="unresolved"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#resolution button[data-result="unresolved"][aria-pressed="true"]`)),
+	)
+	if err := e.app.CallLog.Flush(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cdrs, _, err := calllog.CDRs(e.ctx, e.app.DB, org.Scope{Kind: org.ScopeAll},
+		calllog.CDRFilter{Number: "13900139000"}); err != nil || len(cdrs) != 1 || !cdrs[0].Unresolved {
+		t.Errorf("the call marked unresolved from the desk: %+v %v", cdrs, err)
+	}
 	b.run("end wrap-up",
 		chromedp.WaitVisible(chromedp.CSS(`#state-badge[data-state="wrap_up"]`)),
 		chromedp.Click(chromedp.CSS("#wrapup-end")),
