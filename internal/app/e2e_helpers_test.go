@@ -79,12 +79,7 @@ func startNode(t *testing.T) *running {
 // freePort returns a UDP port free right now on loopback.
 func freePort(t *testing.T) int {
 	t.Helper()
-	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
+	return testenv.UDPPortBlock(t, 4) // room for sipp's media ports
 }
 
 // scenarioDir holds copies of test/sipp and the RFC 4733 pcaps Debian's

@@ -2,7 +2,6 @@ package deskui_test
 
 import (
 	"bytes"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,10 +15,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/hotline-cc/hotline/internal/acd"
+	"github.com/hotline-cc/hotline/internal/calllog"
 	"github.com/hotline-cc/hotline/internal/crm"
 	"github.com/hotline-cc/hotline/internal/deskui"
 	"github.com/hotline-cc/hotline/internal/dialer"
-	"github.com/hotline-cc/hotline/internal/calllog"
 	"github.com/hotline-cc/hotline/internal/org"
 	"github.com/hotline-cc/hotline/internal/pbx"
 	"github.com/hotline-cc/hotline/internal/testenv"
@@ -312,12 +311,7 @@ func (b *lockedBuffer) String() string {
 // freePort is a UDP port free on loopback right now.
 func freePort(t *testing.T) string {
 	t.Helper()
-	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	return strconv.Itoa(c.LocalAddr().(*net.UDPAddr).Port)
+	return strconv.Itoa(testenv.UDPPortBlock(t, 4)) // room for sipp's media ports
 }
 
 // waitFor polls cond until it holds or the deadline passes.
