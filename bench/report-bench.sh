@@ -4,8 +4,9 @@
 # HOTLINE_TEST_POSTGRES_URL is set) a fresh PostgreSQL database, simulates
 # REPORT_BENCH_DAYS days (default 30) of REPORT_BENCH_CALLS_PER_DAY calls a
 # day (default 333,334: ten million a month) with REPORT_BENCH_AGENTS agents
-# (default 2,500) — without the call event rows, which a month of ten
-# million calls would not fit (hotline simulate -events=false) — and runs
+# (default 6,000: enough to answer most of the busy hour) — without the call
+# event rows, which a month of ten million calls would not fit (hotline
+# simulate -events=false) — and runs
 # bench/reportbench: the time to bring the rollups up to date, p50/p99 of
 # each month report, and one full scan of the month's calls (the floor).
 #
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 out=bench/out/report; mkdir -p "$out"
 days=${REPORT_BENCH_DAYS:-30}
 cpd=${REPORT_BENCH_CALLS_PER_DAY:-333334}
-agents=${REPORT_BENCH_AGENTS:-2500}
+agents=${REPORT_BENCH_AGENTS:-6000}
 from=${REPORT_BENCH_FROM:-2026-10-01}
 to=$(date -d "$from + $((days - 1)) days" +%F)
 runs=${REPORT_BENCH_RUNS:-20}
