@@ -53,7 +53,9 @@
       legend: { top: 0, left: 64, right: 8, type: "scroll" },
       grid: { left: 8, right: 16, top: 40, bottom: many ? 36 : 8, containLabel: true },
       dataZoom: many ? [{ type: "inside" }, { type: "slider", height: 16, bottom: 4 }] : [],
-      xAxis: { type: "category", data: c.x, boundaryGap: false },
+      // The first and last labels sit on the chart's edges: align them inward
+      // so that neither is cut off.
+      xAxis: { type: "category", data: c.x, boundaryGap: false, axisLabel: { alignMinLabel: "left", alignMaxLabel: "right" } },
       yAxis: { type: "value", name: c.unit || "", max: c.max || null, minInterval: c.id === "calls" ? 1 : 0 },
       series: c.series.map(function (s) {
         return {
