@@ -106,7 +106,7 @@ func (e *Engine) drain(ctx context.Context) error {
 		}
 		break
 	}
-	return e.handle(ctx, obs)
+	return e.handle(ctx, obs, true)
 }
 
 func (e *Engine) dirty(ctx context.Context, kind string, below int64, limit int) ([]gen, error) {

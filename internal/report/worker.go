@@ -172,7 +172,14 @@ func (e *Engine) redoDays(ctx context.Context, tx *sql.Tx, s Settings) error {
 	return nil
 }
 
+// reconcileWindow is how much of the calls' start times reconcile reads at
+// once, so that its memory stays bounded however many calls were written
+// while no worker ran (a bulk simulation writes millions and observes none).
+const reconcileWindow = time.Hour
+
 // reconcile marks the buckets of CDRs that ended after the last one seen.
+// The mark moves once every window is handled: a crash in between makes
+// the next start read them again, never skip one.
 func (e *Engine) reconcile(ctx context.Context) error {
 	seen, ok, err := stateInt(ctx, e.DB, stateCDRsSeen)
 	if err != nil {
@@ -186,33 +193,60 @@ func (e *Engine) reconcile(ctx context.Context) error {
 		return setState(ctx, e.DB, stateCDRsSeen, strconv.FormatInt(last.Int64, 10))
 	}
 	// Calls last less than two days; the started_at bound lets the index help.
-	rows, err := e.DB.QueryContext(ctx, `SELECT call_id, direction, caller, callee, started_at, ended_at, COALESCE(customer_id, 0)
-		FROM cdrs WHERE started_at > $1 AND ended_at >= $2`, seen-2*24*3600*1000, seen)
-	if err != nil {
+	var lo, hi sql.NullInt64
+	if err := e.DB.QueryRowContext(ctx, `SELECT min(started_at), max(started_at) FROM cdrs WHERE started_at > $1`,
+		seen-2*24*3600*1000).Scan(&lo, &hi); err != nil {
 		return fmt.Errorf("report: reconcile: %w", err)
 	}
+	if !lo.Valid {
+		return nil
+	}
+	last := seen
+	for w := lo.Int64; w <= hi.Int64; w += reconcileWindow.Milliseconds() {
+		obs, end, err := e.endedSince(ctx, seen, w, w+reconcileWindow.Milliseconds())
+		if err != nil {
+			return err
+		}
+		if err := e.handle(ctx, obs, false); err != nil {
+			return err
+		}
+		last = max(last, end)
+	}
+	if last == seen {
+		return nil
+	}
+	return setState(ctx, e.DB, stateCDRsSeen, strconv.FormatInt(last, 10))
+}
+
+// endedSince returns the calls started in [from, to) that ended at or after
+// seen, and the last end among them.
+func (e *Engine) endedSince(ctx context.Context, seen, from, to int64) ([]observed, int64, error) {
+	rows, err := e.DB.QueryContext(ctx, `SELECT call_id, direction, caller, callee, started_at, ended_at, COALESCE(customer_id, 0)
+		FROM cdrs WHERE started_at >= $1 AND started_at < $2 AND ended_at >= $3`, from, to, seen)
+	if err != nil {
+		return nil, 0, fmt.Errorf("report: reconcile: %w", err)
+	}
+	defer rows.Close()
 	var obs []observed
+	last := int64(0)
 	for rows.Next() {
 		var c calllog.CDR
 		var st, en int64
 		if err := rows.Scan(&c.CallID, &c.Direction, &c.Caller, &c.Callee, &st, &en, &c.CustomerID); err != nil {
-			rows.Close()
-			return err
+			return nil, 0, err
 		}
 		c.StartedAt, c.EndedAt = store.Time(st), store.Time(en)
 		obs = append(obs, observed{callID: c.CallID, cdr: &c})
+		last = max(last, en)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return e.handle(ctx, obs)
+	return obs, last, rows.Err()
 }
 
 // handle marks the buckets observations touch: the call's own, and those of
 // earlier calls from the same number or customer whose first-call
-// resolution a repeat call now decides.
-func (e *Engine) handle(ctx context.Context, obs []observed) error {
+// resolution a repeat call now decides. advance moves the mark of the
+// last CDR seen to the last end among them.
+func (e *Engine) handle(ctx context.Context, obs []observed, advance bool) error {
 	if len(obs) == 0 {
 		return nil
 	}
@@ -255,7 +289,7 @@ func (e *Engine) handle(ctx context.Context, obs []observed) error {
 				return err
 			}
 		}
-		if seen < 0 {
+		if seen < 0 || !advance {
 			return nil
 		}
 		old, _, err := stateInt(ctx, tx, stateCDRsSeen)
