@@ -204,27 +204,61 @@ func agentSegments(ctx context.Context, q store.Querier, from, end int64) (map[i
 }
 
 // statesAt returns the state every agent was in at t: that of their last
-// change before t (agents never logged are absent).
+// change before t (agents never logged are absent). The last changes are
+// found first, each through the (agent_id, at) index, then read by ID: in
+// one statement, PostgreSQL hashed the whole event table against them
+// (10 s a call with 30 million agent events).
 func statesAt(ctx context.Context, q store.Querier, t int64) (map[int64]segment, error) {
-	rows, err := q.QueryContext(ctx, `SELECT e.agent_id, e.to_state, e.reason FROM agent_events e WHERE e.id IN (
-		SELECT (SELECT x.id FROM agent_events x WHERE x.agent_id = u.id AND x.at < $1 ORDER BY x.at DESC, x.id DESC LIMIT 1)
-		FROM users u)`, t)
+	ids, err := lastChanges(ctx, q, t)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]segment{}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		var args store.Args
+		rows, err := q.QueryContext(ctx, `SELECT agent_id, to_state, reason FROM agent_events WHERE id IN `+args.In(ids[:n]...),
+			args.Values()...)
+		if err != nil {
+			return nil, fmt.Errorf("report: agent states: %w", err)
+		}
+		for rows.Next() {
+			var agent int64
+			var st, reason string
+			if err := rows.Scan(&agent, &st, &reason); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if st != stLoggedOut {
+				out[agent] = segment{span: span{from: t}, state: st, reason: reason}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// lastChanges returns the ID of every agent's last change before t.
+func lastChanges(ctx context.Context, q store.Querier, t int64) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id FROM (SELECT (SELECT x.id FROM agent_events x WHERE x.agent_id = u.id AND x.at < $1
+		ORDER BY x.at DESC, x.id DESC LIMIT 1) AS id FROM users u) l WHERE id IS NOT NULL`, t)
 	if err != nil {
 		return nil, fmt.Errorf("report: agent states: %w", err)
 	}
 	defer rows.Close()
-	out := map[int64]segment{}
+	var ids []int64
 	for rows.Next() {
-		var agent int64
-		var st, reason string
-		if err := rows.Scan(&agent, &st, &reason); err != nil {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		if st != stLoggedOut {
-			out[agent] = segment{span: span{from: t}, state: st, reason: reason}
-		}
+		ids = append(ids, id)
 	}
-	return out, rows.Err()
+	return ids, rows.Err()
 }
 
 type orgOf struct{ team, dept int64 }
