@@ -22,7 +22,7 @@ func loadFacts(ctx context.Context, q store.Querier, from, to time.Time, fcrWind
 	if err != nil || len(facts) == 0 {
 		return facts, err
 	}
-	if err := loadLegs(ctx, q, from, to, facts); err != nil {
+	if err := loadLegs(ctx, q, facts); err != nil {
 		return nil, err
 	}
 	cs := newCustomers(q)
@@ -65,15 +65,31 @@ func loadCDRs(ctx context.Context, q store.Querier, from, to time.Time) ([]callF
 	return out, rows.Err()
 }
 
-func loadLegs(ctx context.Context, q store.Querier, from, to time.Time, facts []callFacts) error {
+// loadLegs reads the calls' legs by call ID, a few hundred calls at a
+// time: joined to the calls by start time, PostgreSQL chose to scan every
+// leg of the table for each bucket run (1.3 s a run with 7 million legs).
+func loadLegs(ctx context.Context, q store.Querier, facts []callFacts) error {
 	index := make(map[string]int, len(facts))
+	ids := make([]string, len(facts))
 	for i, f := range facts {
-		index[f.cdr.CallID] = i
+		index[f.cdr.CallID], ids[i] = i, f.cdr.CallID
 	}
-	rows, err := q.QueryContext(ctx, `SELECT l.call_id, l.agent_id, COALESCE(l.team_id, 0), COALESCE(l.department_id, 0), l.queue,
-		l.ring_ms, l.talk_ms, l.hold_ms, l.wrapup_ms, l.outcome, l.transferred_to
-		FROM cdr_legs l JOIN cdrs c ON c.call_id = l.call_id WHERE c.started_at >= $1 AND c.started_at < $2 ORDER BY l.id`,
-		from.UnixMilli(), to.UnixMilli())
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		if err := legsOf(ctx, q, ids[:n], index, facts); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// legsOf appends the legs of the calls ids, in the order they were written.
+func legsOf(ctx context.Context, q store.Querier, ids []string, index map[string]int, facts []callFacts) error {
+	var args store.Args
+	rows, err := q.QueryContext(ctx, `SELECT call_id, agent_id, COALESCE(team_id, 0), COALESCE(department_id, 0), queue,
+		ring_ms, talk_ms, hold_ms, wrapup_ms, outcome, transferred_to
+		FROM cdr_legs WHERE call_id IN `+args.InText(ids...)+` ORDER BY id`, args.Values()...)
 	if err != nil {
 		return fmt.Errorf("report: legs: %w", err)
 	}
