@@ -146,6 +146,15 @@ func TestReportsEqualSlowRecount(t *testing.T) {
 					}
 					what := fmt.Sprintf("%s: %s by %s, %s %s", stage, q.Interval, q.GroupBy, r.Start.In(s.loc).Format("01-02 15:04"), r.Label)
 					compared += compare(t, what, r.Values, want)
+					// The not-ready time per reason adds up to the not-ready
+					// time, which the figures above check.
+					var reasons int64
+					for _, ms := range r.Reasons {
+						reasons += ms
+					}
+					if reasons != r.Agents.NotReadyMS {
+						t.Errorf("%s: not-ready time by reason adds up to %d ms, not-ready %d ms", what, reasons, r.Agents.NotReadyMS)
+					}
 				}
 			}
 			if compared < 500 {

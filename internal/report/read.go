@@ -154,11 +154,17 @@ func readCalls(ctx context.Context, q store.Querier, gran string, qu Query, sc o
 		w.add("direction = " + w.args.Add(qu.Direction))
 	}
 	w.add(sc.Filter(scopeCols(cols, sc), &w.args))
-	g, by := groupExpr(qu.GroupBy), "bucket"
-	if qu.GroupBy != GroupNone {
+	g, b, by := groupExpr(qu.GroupBy), "bucket", "bucket"
+	switch {
+	case wholePeriod(qu):
+		// One row per group: the sums of the period are added up here
+		// rather than sent per bucket (a month by agent is 180,000 rows
+		// of agent-days at 6,000 agents).
+		b, by = "MIN(bucket)", g
+	case qu.GroupBy != GroupNone:
 		by += ", " + g
 	}
-	query := `SELECT bucket, ` + g + `, ` + callAggs().exprs + ` FROM ` + table + ` WHERE ` + w.sql() + ` GROUP BY ` + by
+	query := `SELECT ` + b + `, ` + g + `, ` + callAggs().exprs + ` FROM ` + table + ` WHERE ` + w.sql() + ` GROUP BY ` + by
 	rows, err := q.QueryContext(ctx, query, w.args.Values()...)
 	if err != nil {
 		return nil, fmt.Errorf("report: read %s: %w", table, err)
@@ -193,8 +199,15 @@ func readAgents(ctx context.Context, q store.Querier, gran string, qu Query, sc 
 	w.ids("team_id", qu.TeamIDs)
 	w.ids("department_id", qu.DepartmentIDs)
 	w.add(sc.Filter(scopeCols(callScope, sc), &w.args))
-	rows, err := q.QueryContext(ctx, `SELECT bucket, agent_id, team_id, department_id, `+strings.Join(agentCols, ", ")+
-		` FROM rep_agents_`+gran+` WHERE `+w.sql(), w.args.Values()...)
+	cols, bucket, group := strings.Join(agentCols, ", "), "bucket", ""
+	if lvl == lvlAgent && gran == "day" && wholePeriod(qu) {
+		// Agent-days summed here, each counted as a unit (AgentSums.unit),
+		// rather than sent one by one; the rows are then as a team's are.
+		cols, bucket, group = summedAgentCols(), "MIN(bucket)", " GROUP BY agent_id, team_id, department_id"
+		lvl = lvlSummed
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+bucket+`, agent_id, team_id, department_id, `+cols+
+		` FROM rep_agents_`+gran+` WHERE `+w.sql()+group, w.args.Values()...)
 	if err != nil {
 		return nil, fmt.Errorf("report: read agents: %w", err)
 	}
@@ -210,15 +223,18 @@ func readAgents(ctx context.Context, q store.Querier, gran string, qu Query, sc 
 			rows.Close()
 			return nil, err
 		}
-		index[[4]int64{r.bucket, r.agent, r.team, r.dept}] = len(out)
+		index[reasonKey(lvl, r.bucket, r.agent, r.team, r.dept)] = len(out)
 		out = append(out, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rrows, err := q.QueryContext(ctx, `SELECT bucket, agent_id, team_id, department_id, reason, ms FROM rep_reasons_`+gran+
-		` WHERE `+w.sql(), w.args.Values()...)
+	rcols, rgroup := "bucket, agent_id, team_id, department_id, reason, ms", ""
+	if lvl == lvlSummed {
+		rcols, rgroup = "MIN(bucket), agent_id, team_id, department_id, reason, SUM(ms)", " GROUP BY agent_id, team_id, department_id, reason"
+	}
+	rrows, err := q.QueryContext(ctx, `SELECT `+rcols+` FROM rep_reasons_`+gran+` WHERE `+w.sql()+rgroup, w.args.Values()...)
 	if err != nil {
 		return nil, fmt.Errorf("report: read reasons: %w", err)
 	}
@@ -230,7 +246,7 @@ func readAgents(ctx context.Context, q store.Querier, gran string, qu Query, sc 
 		if err := rrows.Scan(&k[0], &k[1], &k[2], &k[3], &reason, &ms); err != nil {
 			return nil, err
 		}
-		if i, ok := index[k]; ok {
+		if i, ok := index[reasonKey(lvl, k[0], k[1], k[2], k[3])]; ok {
 			if out[i].reasons == nil {
 				out[i].reasons = map[string]int64{}
 			}
@@ -238,6 +254,40 @@ func readAgents(ctx context.Context, q store.Querier, gran string, qu Query, sc 
 		}
 	}
 	return out, rrows.Err()
+}
+
+// wholePeriod reports whether a report is one row per group over its whole
+// period, which the database can add up.
+func wholePeriod(qu Query) bool { return qu.Interval == IntTotal && qu.GroupBy != GroupNone }
+
+// lvlSummed marks agents' rows summed over the period by the database, units
+// already counted.
+const lvlSummed = "summed"
+
+// summedAgentCols are agentCols summed over agent-day rows, each row with
+// scheduled time a scheduled unit and, attended too, an attended one.
+func summedAgentCols() string {
+	ex := make([]string, 0, len(agentCols))
+	for _, c := range agentCols {
+		switch c {
+		case "sched_units":
+			ex = append(ex, "SUM(CASE WHEN scheduled_ms > 0 THEN 1 ELSE 0 END)")
+		case "attend_units":
+			ex = append(ex, "SUM(CASE WHEN scheduled_ms > 0 AND attended_ms > 0 THEN 1 ELSE 0 END)")
+		default:
+			ex = append(ex, "SUM("+c+")")
+		}
+	}
+	return strings.Join(ex, ", ")
+}
+
+// reasonKey matches reasons to their agents' row; summed rows' first
+// buckets differ by reason, so they match without one.
+func reasonKey(lvl string, bucket, agent, team, dept int64) [4]int64 {
+	if lvl == lvlSummed {
+		bucket = 0
+	}
+	return [4]int64{bucket, agent, team, dept}
 }
 
 // keyGroup is the group value of a rollup row, for rows computed in Go.
