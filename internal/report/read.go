@@ -157,10 +157,10 @@ func readCalls(ctx context.Context, q store.Querier, gran string, qu Query, sc o
 	g, b, by := groupExpr(qu.GroupBy), "bucket", "bucket"
 	switch {
 	case wholePeriod(qu):
-		// One row per group: the sums of the period are added up here
-		// rather than sent per bucket (a month by agent is 180,000 rows
-		// of agent-days at 6,000 agents).
-		b, by = "MIN(bucket)", g
+		// One row per group, the period added up here rather than sent
+		// per bucket (a month by agent is 180,000 rows of agent-days at
+		// 6,000 agents); bucket 0, as the row starts at the period's start.
+		b, by = "0", g
 	case qu.GroupBy != GroupNone:
 		by += ", " + g
 	}
@@ -203,7 +203,7 @@ func readAgents(ctx context.Context, q store.Querier, gran string, qu Query, sc 
 	if lvl == lvlAgent && gran == "day" && wholePeriod(qu) {
 		// Agent-days summed here, each counted as a unit (AgentSums.unit),
 		// rather than sent one by one; the rows are then as a team's are.
-		cols, bucket, group = summedAgentCols(), "MIN(bucket)", " GROUP BY agent_id, team_id, department_id"
+		cols, bucket, group = summedAgentCols(), "0", " GROUP BY agent_id, team_id, department_id"
 		lvl = lvlSummed
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+bucket+`, agent_id, team_id, department_id, `+cols+
@@ -223,7 +223,7 @@ func readAgents(ctx context.Context, q store.Querier, gran string, qu Query, sc 
 			rows.Close()
 			return nil, err
 		}
-		index[reasonKey(lvl, r.bucket, r.agent, r.team, r.dept)] = len(out)
+		index[[4]int64{r.bucket, r.agent, r.team, r.dept}] = len(out)
 		out = append(out, r)
 	}
 	rows.Close()
@@ -232,7 +232,7 @@ func readAgents(ctx context.Context, q store.Querier, gran string, qu Query, sc 
 	}
 	rcols, rgroup := "bucket, agent_id, team_id, department_id, reason, ms", ""
 	if lvl == lvlSummed {
-		rcols, rgroup = "MIN(bucket), agent_id, team_id, department_id, reason, SUM(ms)", " GROUP BY agent_id, team_id, department_id, reason"
+		rcols, rgroup = "0, agent_id, team_id, department_id, reason, SUM(ms)", " GROUP BY agent_id, team_id, department_id, reason"
 	}
 	rrows, err := q.QueryContext(ctx, `SELECT `+rcols+` FROM rep_reasons_`+gran+` WHERE `+w.sql()+rgroup, w.args.Values()...)
 	if err != nil {
@@ -246,7 +246,7 @@ func readAgents(ctx context.Context, q store.Querier, gran string, qu Query, sc 
 		if err := rrows.Scan(&k[0], &k[1], &k[2], &k[3], &reason, &ms); err != nil {
 			return nil, err
 		}
-		if i, ok := index[reasonKey(lvl, k[0], k[1], k[2], k[3])]; ok {
+		if i, ok := index[k]; ok {
 			if out[i].reasons == nil {
 				out[i].reasons = map[string]int64{}
 			}
@@ -260,8 +260,8 @@ func readAgents(ctx context.Context, q store.Querier, gran string, qu Query, sc 
 // period, which the database can add up.
 func wholePeriod(qu Query) bool { return qu.Interval == IntTotal && qu.GroupBy != GroupNone }
 
-// lvlSummed marks agents' rows summed over the period by the database, units
-// already counted.
+// lvlSummed marks agents' rows summed over the period by the database
+// (bucket 0), units already counted.
 const lvlSummed = "summed"
 
 // summedAgentCols are agentCols summed over agent-day rows, each row with
@@ -279,15 +279,6 @@ func summedAgentCols() string {
 		}
 	}
 	return strings.Join(ex, ", ")
-}
-
-// reasonKey matches reasons to their agents' row; summed rows' first
-// buckets differ by reason, so they match without one.
-func reasonKey(lvl string, bucket, agent, team, dept int64) [4]int64 {
-	if lvl == lvlSummed {
-		bucket = 0
-	}
-	return [4]int64{bucket, agent, team, dept}
 }
 
 // keyGroup is the group value of a rollup row, for rows computed in Go.
