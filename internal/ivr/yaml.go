@@ -107,6 +107,14 @@ func ParseYAML(file string, data []byte) (*Document, error) {
 	if len(e.Issues) > 0 {
 		return nil, e
 	}
+	// "flows: []" and no flows at all mean the same; keep one form so a
+	// re-encoded document (which omits empty lists) reads back equal.
+	if len(doc.Flows) == 0 {
+		doc.Flows = nil
+	}
+	if len(doc.Prompts) == 0 {
+		doc.Prompts = nil
+	}
 	return &doc, nil
 }
 
